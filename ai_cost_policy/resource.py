@@ -1,0 +1,64 @@
+"""The neutral AI resource every engine adapter produces and every rule consumes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Mapping
+
+from ai_cost_policy.catalog import CatalogEntry
+from ai_cost_policy.values import Known, Unknown, Value
+
+
+@dataclass(frozen=True)
+class Tag:
+    """One effective tag and where it came from, for messages that point at the fix."""
+
+    key: str
+    value: Known | Unknown
+    source: str
+    sensitive: bool = False
+
+
+@dataclass(frozen=True)
+class TagSet:
+    """The effective tags of a resource as far as they can be seen.
+
+    ``hidden`` lists the parts whose *keys* cannot be seen (``tags = var.tags`` with
+    no value, a ``merge()`` argument that is unknown, a plan's ``tags_all`` known only
+    after apply). A required key that is not in ``tags`` may be in one of them, so
+    the rules treat it as unknown rather than missing.
+    """
+
+    tags: Mapping[str, Tag]
+    hidden: tuple[Unknown, ...] = ()
+    attribute: str = "tags"
+
+
+@dataclass(frozen=True)
+class ModelSlot:
+    """One place on the resource that names a model, with the value as written."""
+
+    attribute: str
+    written: Value
+    sensitive: bool = False
+
+
+@dataclass(frozen=True)
+class AIResource:
+    address: str
+    entry: CatalogEntry
+    engine: str
+    file: str | None
+    line: int | None
+    tags: TagSet | None
+    models: tuple[ModelSlot, ...]
+    urn: str | None = None
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def platform(self) -> str:
+        return self.entry.platform
+
+    @property
+    def resource_type(self) -> str:
+        return self.entry.terraform_type

@@ -1,0 +1,72 @@
+"""CKV_AICOST_2: the model a resource uses is approved and not denied."""
+
+from __future__ import annotations
+
+from fnmatch import fnmatchcase
+
+from ai_cost_policy.policy.model import Policy
+from ai_cost_policy.resource import AIResource
+from ai_cost_policy.rules.base import (
+    NOT_APPLICABLE,
+    SATISFIED,
+    UNKNOWN,
+    VIOLATED,
+    Outcome,
+    Rule,
+)
+from ai_cost_policy.rules.model_slots import describe, read_models
+
+
+def matches(canonical: str, patterns: tuple[str, ...]) -> str | None:
+    for pattern in patterns:
+        if fnmatchcase(canonical.lower(), pattern.lower()):
+            return pattern
+    return None
+
+
+class ApprovedModel(Rule):
+    id = "CKV_AICOST_2"
+    pulumi_name = "ai-approved-model"
+    title = "The model the AI resource uses is approved"
+    why = (
+        "Models differ in price per token by two orders of magnitude. A model that "
+        "nobody approved is a cost, contract and data-handling decision taken "
+        "silently in a pull request."
+    )
+    fix = (
+        "Use a model on the platform's `approved` list, or get the model added to "
+        "`models.<platform>.approved` in ai-cost-policy.yaml."
+    )
+
+    def evaluate(self, resource: AIResource, policy: Policy) -> Outcome:
+        view = read_models(resource)
+        if view.empty:
+            return Outcome(NOT_APPLICABLE, "no model is configured on this resource")
+        approved = policy.approved.get(resource.platform)
+        problems: list[str] = []
+        notes: list[str] = []
+
+        for model in view.models:
+            if model.canonical is None:
+                continue
+            denied_by = matches(model.canonical, policy.denied)
+            if denied_by:
+                problems.append(f"model {describe(model)} is denied by '{denied_by}'")
+            elif approved is None:
+                notes.append(
+                    f"model {describe(model)}: platform '{resource.platform}' is not "
+                    "governed (no approved list in the policy)"
+                )
+            elif not matches(model.canonical, approved):
+                problems.append(
+                    f"model {describe(model)} is not approved for "
+                    f"{resource.platform} (approved: {', '.join(approved)})"
+                )
+            else:
+                notes.append(f"model {describe(model)} is approved")
+
+        if problems:
+            return Outcome(VIOLATED, "; ".join(problems), models=view.models)
+        if view.unknowns:
+            return Outcome(UNKNOWN, "; ".join(view.unknowns), models=view.models)
+        return Outcome(SATISFIED, "; ".join(notes), models=view.models)

@@ -1,0 +1,101 @@
+"""CKV_AICOST_3: the model-level cost tag names the model the resource really uses."""
+
+from __future__ import annotations
+
+from ai_cost_policy.models import CanonicalModel, normalise
+from ai_cost_policy.policy.model import Policy
+from ai_cost_policy.resource import AIResource
+from ai_cost_policy.rules.base import (
+    NOT_APPLICABLE,
+    SATISFIED,
+    UNKNOWN,
+    VIOLATED,
+    Outcome,
+    Rule,
+)
+from ai_cost_policy.rules.model_slots import describe, read_models
+from ai_cost_policy.rules.tags import display_value, near_misses, provenance
+from ai_cost_policy.values import Known
+
+
+def names(token: str, model: CanonicalModel) -> bool:
+    """True when one word of the tag value names ``model``, with or without version."""
+    if model.canonical is None:
+        return False
+    said = normalise(model.platform, token).canonical
+    unversioned = model.canonical.split("@", 1)[0] if "@" in model.canonical else None
+    return said == model.canonical or (unversioned is not None and said == unversioned)
+
+
+class ModelCostTag(Rule):
+    id = "CKV_AICOST_3"
+    pulumi_name = "ai-model-cost-tag"
+    title = "The model-level cost tag names the model actually used"
+    why = (
+        "Cost reports group AI spend by the model tag. A tag that is missing, or "
+        "names a different model than the one deployed, puts the spend of an "
+        "expensive model under a cheap one."
+    )
+    fix = (
+        "Set the model tag (`model_tag` in the policy, `ai-model` by default) to the "
+        "model ID the resource uses; separate several models with spaces."
+    )
+
+    def evaluate(self, resource: AIResource, policy: Policy) -> Outcome:
+        key = policy.model_tag
+        if key is None:
+            return Outcome(NOT_APPLICABLE, "the policy sets no model tag")
+        if resource.tags is None:
+            return Outcome(NOT_APPLICABLE, "this resource type cannot carry tags")
+        view = read_models(resource)
+        if view.empty:
+            return Outcome(NOT_APPLICABLE, "no model is configured on this resource")
+        tags = resource.tags
+        details = (provenance(tags),)
+        tag = tags.tags.get(key)
+
+        if tag is None:
+            if tags.hidden:
+                hidden = ", ".join(part.describe() for part in tags.hidden)
+                return Outcome(
+                    UNKNOWN, f"model tag '{key}' may come from {hidden}", details
+                )
+            problem = f"model tag '{key}' is missing"
+            guesses = near_misses(key, tags)
+            if guesses:
+                problem += f"; found {', '.join(guesses)}, did you mean '{key}'?"
+            used = ", ".join(describe(model) for model in view.models)
+            if used:
+                problem += f"; set it to the model used: {used}"
+            return Outcome(VIOLATED, problem, details, view.models)
+        if not isinstance(tag.value, Known):
+            return Outcome(
+                UNKNOWN,
+                f"model tag '{key}' is {display_value(tag)}",
+                details,
+                view.models,
+            )
+
+        words = str(tag.value.value).split()
+        unnamed = [
+            model
+            for model in view.models
+            if model.canonical is not None
+            and not any(names(word, model) for word in words)
+        ]
+        if unnamed:
+            return Outcome(
+                VIOLATED,
+                f"model tag '{key}' is {display_value(tag)} but the resource uses "
+                + ", ".join(describe(model) for model in unnamed),
+                details,
+                view.models,
+            )
+        if view.unknowns:
+            return Outcome(UNKNOWN, "; ".join(view.unknowns), details, view.models)
+        return Outcome(
+            SATISFIED,
+            f"model tag '{key}' names the model used",
+            details,
+            view.models,
+        )

@@ -1,0 +1,99 @@
+"""CKV_AICOST_1: every required cost-allocation tag is present with an allowed value."""
+
+from __future__ import annotations
+
+from ai_cost_policy.policy.model import Policy, TagRequirement
+from ai_cost_policy.resource import AIResource, Tag, TagSet
+from ai_cost_policy.rules.base import (
+    NOT_APPLICABLE,
+    SATISFIED,
+    UNKNOWN,
+    VIOLATED,
+    Outcome,
+    Rule,
+)
+from ai_cost_policy.rules.tags import display_value, near_misses, provenance
+from ai_cost_policy.values import Known
+
+ON_DEMAND_NOTE = (
+    "note: tags on this resource do not attribute Bedrock on-demand token spend; "
+    "invoke the model through a tagged application inference profile for that"
+)
+
+
+def _problem(requirement: TagRequirement, tag: Tag) -> str | None:
+    if not isinstance(tag.value, Known):
+        return None
+    value = str(tag.value.value)
+    if value == "":
+        return f"tag '{requirement.key}' is empty"
+    if requirement.allowed is not None and value not in requirement.allowed:
+        return (
+            f"tag '{requirement.key}' has {display_value(tag)}, "
+            f"not one of {', '.join(requirement.allowed)}"
+        )
+    if requirement.pattern is not None and not requirement.pattern.fullmatch(value):
+        return (
+            f"tag '{requirement.key}' has {display_value(tag)}, which does not match "
+            f"'{requirement.pattern.pattern}'"
+        )
+    return None
+
+
+def _missing(requirement: TagRequirement, tags: TagSet) -> str:
+    problem = f"required tag '{requirement.key}' is missing"
+    guesses = near_misses(requirement.key, tags)
+    if guesses:
+        problem += f" (did you mean: found {', '.join(guesses)}?)"
+    return problem
+
+
+class RequiredCostTags(Rule):
+    id = "CKV_AICOST_1"
+    pulumi_name = "ai-required-cost-tags"
+    title = "AI resource carries every required cost-allocation tag"
+    why = (
+        "Cloud bills split AI spend by tag. An AI resource without its cost-center "
+        "and owner tags lands in an unallocated bucket that nobody answers for."
+    )
+    fix = (
+        "Add the missing tags to the resource's `tags`, or to the provider's "
+        "`default_tags` so every resource of that provider carries them."
+    )
+
+    def evaluate(self, resource: AIResource, policy: Policy) -> Outcome:
+        if resource.tags is None:
+            return Outcome(NOT_APPLICABLE, "this resource type cannot carry tags")
+        tags = resource.tags
+        problems: list[str] = []
+        unknowns: list[str] = []
+
+        for requirement in policy.required_tags:
+            tag = tags.tags.get(requirement.key)
+            if tag is None:
+                if tags.hidden:
+                    unknowns.append(
+                        f"required tag '{requirement.key}' may come from "
+                        + ", ".join(part.describe() for part in tags.hidden)
+                    )
+                else:
+                    problems.append(_missing(requirement, tags))
+            elif isinstance(tag.value, Known) or not requirement.constrained:
+                problem = _problem(requirement, tag)
+                if problem:
+                    problems.append(problem)
+            else:
+                unknowns.append(
+                    f"tag '{requirement.key}' is {display_value(tag)}, so its "
+                    "value cannot be checked"
+                )
+
+        details = [provenance(tags)]
+        if resource.entry.on_demand_invocation:
+            details.append(ON_DEMAND_NOTE)
+        if problems:
+            return Outcome(VIOLATED, "; ".join(problems), tuple(details))
+        if unknowns:
+            return Outcome(UNKNOWN, "; ".join(unknowns), tuple(details))
+        keys = ", ".join(req.key for req in policy.required_tags) or "none"
+        return Outcome(SATISFIED, f"required tags present: {keys}", tuple(details))
