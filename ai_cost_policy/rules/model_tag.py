@@ -63,7 +63,8 @@ class ModelCostTag(Rule):
             problem = f"model tag '{key}' is missing"
             guesses = near_misses(key, tags)
             if guesses:
-                problem += f"; found {', '.join(guesses)}, did you mean '{key}'?"
+                found = ", ".join(f"'{guess}'" for guess in guesses)
+                problem += f"; found {found}: did you mean '{key}'?"
             used = ", ".join(describe(model) for model in view.models)
             if used:
                 problem += f"; set it to the model used: {used}"

@@ -44,7 +44,8 @@ def _missing(requirement: TagRequirement, tags: TagSet) -> str:
     problem = f"required tag '{requirement.key}' is missing"
     guesses = near_misses(requirement.key, tags)
     if guesses:
-        problem += f" (did you mean: found {', '.join(guesses)}?)"
+        found = ", ".join(f"'{guess}'" for guess in guesses)
+        problem += f"; found {found}: did you mean '{requirement.key}'?"
     return problem
 
 

@@ -1,0 +1,428 @@
+"""A small, honest evaluator for the Terraform expressions that carry tags and models.
+
+It works on the parse tree of Checkov's HCL parser (``hcl2`` from bc-python-hcl2),
+not on Checkov's rendering, because that rendering silently drops what it cannot
+resolve (an unknown ``merge()`` argument disappears, an unknown conditional picks a
+branch). Here every value that cannot be determined becomes :class:`Unknown` with the
+expression as written and the reason, and maps keep what is known about them in a
+:class:`PartialMap`. Anything this evaluator does not understand is unknown, never
+guessed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from lark import Token, Tree
+
+from ai_cost_policy.values import Unknown
+
+NOT_EVALUATED = "not evaluated by ai-cost-policy"
+AFTER_APPLY = "known only after apply"
+
+
+class PartialMap(dict):
+    """A map whose listed entries are known, with parts whose keys cannot be seen."""
+
+    def __init__(self, entries: dict, hidden: tuple[Unknown, ...]) -> None:
+        super().__init__(entries)
+        self.hidden = hidden
+
+
+@dataclass
+class Source:
+    """The text of one file, so unknowns can quote the expression as written."""
+
+    path: str
+    text: str
+
+    def snippet(self, node: Tree | Token) -> str:
+        start, end = _span(node)
+        if start is None or end is None:
+            return "<expression>"
+        return " ".join(self.text[start:end].split())
+
+
+def _span(node: Tree | Token) -> tuple[int | None, int | None]:
+    if isinstance(node, Token):
+        return node.start_pos, node.end_pos
+    if node.meta.empty:
+        return None, None
+    return node.meta.start_pos, node.meta.end_pos
+
+
+@dataclass
+class Scope:
+    """Names an expression can refer to in one module instance."""
+
+    variables: dict[str, Any]
+    locals: dict[str, tuple[Tree, Source]] = field(default_factory=dict)
+    iteration: dict[str, Any] = field(default_factory=dict)
+    _local_values: dict[str, Any] = field(default_factory=dict)
+    _evaluating: set[str] = field(default_factory=set)
+
+    def local(self, name: str, expression: str) -> Any:
+        if name in self._local_values:
+            return self._local_values[name]
+        if name not in self.locals:
+            return Unknown(expression, f"local value '{name}' is not defined")
+        if name in self._evaluating:
+            return Unknown(expression, "local values refer to each other in a cycle")
+        self._evaluating.add(name)
+        node, source = self.locals[name]
+        value = evaluate(node, self, source)
+        self._evaluating.discard(name)
+        self._local_values[name] = value
+        return value
+
+
+def evaluate(node: Tree | Token, scope: Scope, source: Source) -> Any:
+    return _Evaluator(scope, source).value(node)
+
+
+class _Evaluator:
+    def __init__(self, scope: Scope, source: Source) -> None:
+        self.scope = scope
+        self.source = source
+
+    def unknown(self, node: Tree | Token, reason: str) -> Unknown:
+        return Unknown(self.source.snippet(node), reason)
+
+    def value(self, node: Tree | Token) -> Any:
+        if isinstance(node, Token):
+            if node.type == "STRING_LIT":
+                return self.string(node)
+            return self.unknown(node, NOT_EVALUATED)
+        handler: Callable[[Tree], Any] | None = getattr(self, f"_{node.data}", None)
+        if handler is None:
+            return self.unknown(node, NOT_EVALUATED)
+        return handler(node)
+
+    def _expr_term(self, node: Tree) -> Any:
+        children = [child for child in node.children if not _is_newline(child)]
+        if len(children) != 1:
+            return self.unknown(node, NOT_EVALUATED)
+        return self.value(children[0])
+
+    def _int_lit(self, node: Tree) -> Any:
+        return int("".join(str(token) for token in node.children))
+
+    def _float_lit(self, node: Tree) -> Any:
+        return float("".join(str(token) for token in node.children))
+
+    def _identifier(self, node: Tree) -> Any:
+        name = str(node.children[0])
+        literals = {"true": True, "false": False, "null": None}
+        if name in literals:
+            return literals[name]
+        if name in self.scope.iteration:
+            return self.scope.iteration[name]
+        return self.unknown(node, f"'{name}' is not a value ai-cost-policy can resolve")
+
+    def _tuple(self, node: Tree) -> Any:
+        items = [self.value(child) for child in _expressions(node)]
+        return items
+
+    def _object(self, node: Tree) -> Any:
+        entries: dict[str, Any] = {}
+        hidden: list[Unknown] = []
+        for element in node.children:
+            if not isinstance(element, Tree) or element.data != "object_elem":
+                continue
+            key_node, value_node = _expressions(element)[:2]
+            key = self.key(key_node)
+            if isinstance(key, Unknown):
+                hidden.append(key)
+                continue
+            entries[key] = self.value(value_node)
+        return PartialMap(entries, tuple(hidden)) if hidden else entries
+
+    def key(self, node: Tree | Token) -> Any:
+        # Object keys written as bare words are names, not variable references.
+        if isinstance(node, Tree) and node.data == "identifier":
+            return str(node.children[0])
+        if isinstance(node, Tree) and node.data == "expr_term":
+            inner = _expressions(node)
+            if len(inner) == 1 and isinstance(inner[0], Tree):
+                if inner[0].data == "identifier":
+                    return str(inner[0].children[0])
+        key = self.value(node)
+        if isinstance(key, Unknown) or isinstance(key, str):
+            return key
+        if isinstance(key, (int, float, bool)):
+            return str(key).lower() if isinstance(key, bool) else str(key)
+        return self.unknown(node, "an object key is not a string")
+
+    def _get_attr_expr_term(self, node: Tree) -> Any:
+        path = _reference_path(node)
+        if path is None:
+            base = self.value(node.children[0])
+            attribute = str(node.children[1].children[0].children[0])
+            return self.attribute_of(node, base, attribute)
+        head = path[0]
+        expression = self.source.snippet(node)
+        if head == "var":
+            return self.attribute_chain(
+                node, self.variable(path[1], expression), path[2:]
+            )
+        if head == "local":
+            return self.attribute_chain(
+                node, self.scope.local(path[1], expression), path[2:]
+            )
+        if head in ("count", "each") and head in self.scope.iteration:
+            return self.attribute_chain(node, self.scope.iteration[head], path[1:])
+        if head == "data":
+            return Unknown(expression, "a data source is read only at plan time")
+        if head == "module":
+            return Unknown(expression, "module outputs are not evaluated yet")
+        if head in ("path", "terraform"):
+            return Unknown(expression, NOT_EVALUATED)
+        return Unknown(expression, f"an attribute of another resource is {AFTER_APPLY}")
+
+    def variable(self, name: str, expression: str) -> Any:
+        if name not in self.scope.variables:
+            return Unknown(expression, f"variable '{name}' is not declared")
+        return self.scope.variables[name]
+
+    def attribute_chain(self, node: Tree, base: Any, names: list[str]) -> Any:
+        for name in names:
+            base = self.attribute_of(node, base, name)
+        return base
+
+    def attribute_of(self, node: Tree, base: Any, name: str) -> Any:
+        if isinstance(base, Unknown):
+            return base
+        if isinstance(base, dict):
+            if name in base:
+                return base[name]
+            if isinstance(base, PartialMap) and base.hidden:
+                return base.hidden[0]
+            return self.unknown(node, f"there is no attribute '{name}'")
+        return self.unknown(node, f"'{name}' is read from a value that is not a map")
+
+    def _index_expr_term(self, node: Tree) -> Any:
+        base = self.value(node.children[0])
+        index_node = node.children[1]
+        index = self.value(_expressions(index_node)[0]) if _expressions(
+            index_node
+        ) else int("".join(str(t) for t in index_node.children))
+        if isinstance(base, Unknown):
+            return base
+        if isinstance(index, Unknown):
+            return index
+        try:
+            return base[index]
+        except (KeyError, IndexError, TypeError):
+            if isinstance(base, PartialMap) and base.hidden:
+                return base.hidden[0]
+            return self.unknown(node, f"there is no element {index!r}")
+
+    def _conditional(self, node: Tree) -> Any:
+        condition, yes, no = (self.value(child) for child in _expressions(node))
+        if isinstance(condition, bool):
+            return yes if condition else no
+        if not isinstance(condition, Unknown):
+            return self.unknown(node, "the condition is not a boolean")
+        if yes == no and not isinstance(yes, Unknown):
+            return yes
+        return self.unknown(node, f"its condition depends on {condition.expression}")
+
+    def _binary_op(self, node: Tree) -> Any:
+        left = self.value(node.children[0])
+        term = node.children[1]
+        operator = str(term.children[0].children[0])
+        right = self.value(_expressions(term)[-1])
+        if isinstance(left, Unknown) or isinstance(right, Unknown):
+            return self.unknown(node, "it depends on a value that is unknown")
+        operations: dict[str, Callable[[Any, Any], Any]] = {
+            "==": lambda a, b: a == b,
+            "!=": lambda a, b: a != b,
+            "&&": lambda a, b: a and b,
+            "||": lambda a, b: a or b,
+        }
+        if operator in operations:
+            return operations[operator](left, right)
+        return self.unknown(node, NOT_EVALUATED)
+
+    def _unary_op(self, node: Tree) -> Any:
+        operator = str(node.children[0])
+        operand = self.value(node.children[1])
+        if isinstance(operand, Unknown):
+            return operand
+        if operator == "!" and isinstance(operand, bool):
+            return not operand
+        if operator == "-" and isinstance(operand, (int, float)):
+            return -operand
+        return self.unknown(node, NOT_EVALUATED)
+
+    def _function_call(self, node: Tree) -> Any:
+        name = str(node.children[0].children[0])
+        arguments = node.children[1] if len(node.children) > 1 else None
+        args = [self.value(child) for child in _expressions(arguments)] if (
+            isinstance(arguments, Tree)
+        ) else []
+        function = FUNCTIONS.get(name)
+        if function is None:
+            return self.unknown(node, f"function {name}() is {NOT_EVALUATED}")
+        return function(self, node, args)
+
+    def string(self, token: Token) -> Any:
+        body = str(token)[1:-1]
+        parts: list[Any] = []
+        index = 0
+        while index < len(body):
+            if body.startswith("$${", index):
+                parts.append("${")
+                index += 3
+            elif body.startswith("${", index):
+                end = _closing_brace(body, index + 2)
+                if end is None:
+                    return Unknown(body, "an interpolation is not closed")
+                parts.append(self.interpolation(body[index + 2 : end]))
+                index = end + 1
+            elif body[index] == "\\" and index + 1 < len(body):
+                parts.append(_ESCAPES.get(body[index + 1], body[index + 1]))
+                index += 2
+            else:
+                parts.append(body[index])
+                index += 1
+        unknown = next((part for part in parts if isinstance(part, Unknown)), None)
+        if unknown is not None:
+            return Unknown(" ".join(str(token).split()), unknown.reason)
+        if len(parts) == 1 and not isinstance(parts[0], str):
+            return parts[0]
+        return "".join(_to_text(part) for part in parts)
+
+    def interpolation(self, text: str) -> Any:
+        from ai_cost_policy.terraform.hcl import parse_expression
+
+        parsed = parse_expression(text)
+        if parsed is None:
+            return Unknown(text, NOT_EVALUATED)
+        node, source = parsed
+        return _Evaluator(self.scope, source).value(node)
+
+    def _heredoc_template(self, node: Tree) -> Any:
+        return self.unknown(node, NOT_EVALUATED)
+
+
+def _to_text(part: Any) -> str:
+    if isinstance(part, bool):
+        return "true" if part else "false"
+    if part is None:
+        return ""
+    return str(part)
+
+
+_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\"}
+
+
+def _closing_brace(text: str, start: int) -> int | None:
+    depth = 1
+    quoted = False
+    for index in range(start, len(text)):
+        char = text[index]
+        if char == '"' and text[index - 1] != "\\":
+            quoted = not quoted
+        elif not quoted and char == "{":
+            depth += 1
+        elif not quoted and char == "}":
+            depth -= 1
+            if depth == 0:
+                return index
+    return None
+
+
+def _is_newline(child: Any) -> bool:
+    return isinstance(child, Token) and child.type == "_NEW_LINE_OR_COMMENT"
+
+
+def _expressions(node: Tree | None) -> list[Any]:
+    if node is None:
+        return []
+    return [
+        child
+        for child in node.children
+        if isinstance(child, Tree) or (isinstance(child, Token) and child.type == "STRING_LIT")
+    ]
+
+
+def _reference_path(node: Tree) -> list[str] | None:
+    """``var.a.b`` as ``["var", "a", "b"]``; None when the base is not a bare name."""
+    names: list[str] = []
+    while isinstance(node, Tree) and node.data == "get_attr_expr_term":
+        names.append(str(node.children[1].children[0].children[0]))
+        node = node.children[0]
+    if isinstance(node, Tree) and node.data == "expr_term":
+        inner = _expressions(node)
+        node = inner[0] if len(inner) == 1 else node
+    if isinstance(node, Tree) and node.data == "identifier":
+        names.append(str(node.children[0]))
+        return list(reversed(names))
+    return None
+
+
+def _merge(ev: _Evaluator, node: Tree, args: list[Any]) -> Any:
+    entries: dict[str, Any] = {}
+    hidden: list[Unknown] = []
+    for arg in args:
+        if arg is None:
+            continue
+        if isinstance(arg, Unknown):
+            hidden.append(arg)
+        elif isinstance(arg, dict):
+            entries.update(arg)
+            hidden.extend(getattr(arg, "hidden", ()))
+        else:
+            return ev.unknown(node, "merge() was given something that is not a map")
+    return PartialMap(entries, tuple(hidden)) if hidden else entries
+
+
+def _lookup(ev: _Evaluator, node: Tree, args: list[Any]) -> Any:
+    if len(args) < 2 or any(isinstance(arg, Unknown) for arg in args[:2]):
+        return ev.unknown(node, "lookup() depends on a value that is unknown")
+    mapping, key = args[0], args[1]
+    if isinstance(mapping, dict) and key in mapping:
+        return mapping[key]
+    if isinstance(mapping, PartialMap) and mapping.hidden:
+        return mapping.hidden[0]
+    if len(args) > 2:
+        return args[2]
+    return ev.unknown(node, f"lookup() found no key {key!r}")
+
+
+def _string_function(apply: Callable[[str], str]) -> Callable[..., Any]:
+    def call(ev: _Evaluator, node: Tree, args: list[Any]) -> Any:
+        if len(args) != 1 or isinstance(args[0], Unknown):
+            return args[0] if args and isinstance(args[0], Unknown) else ev.unknown(
+                node, NOT_EVALUATED
+            )
+        return apply(_to_text(args[0]))
+
+    return call
+
+
+def _identity(ev: _Evaluator, node: Tree, args: list[Any]) -> Any:
+    return args[0] if len(args) == 1 else ev.unknown(node, NOT_EVALUATED)
+
+
+def _coalesce(ev: _Evaluator, node: Tree, args: list[Any]) -> Any:
+    for arg in args:
+        if isinstance(arg, Unknown):
+            return ev.unknown(node, "coalesce() depends on a value that is unknown")
+        if arg not in (None, ""):
+            return arg
+    return ev.unknown(node, "coalesce() found no non-empty argument")
+
+
+FUNCTIONS: dict[str, Callable[[_Evaluator, Tree, list[Any]], Any]] = {
+    "merge": _merge,
+    "lookup": _lookup,
+    "upper": _string_function(str.upper),
+    "lower": _string_function(str.lower),
+    "trimspace": _string_function(str.strip),
+    "tostring": _string_function(lambda text: text),
+    "tomap": _identity,
+    "coalesce": _coalesce,
+}

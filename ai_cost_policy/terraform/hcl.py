@@ -1,0 +1,133 @@
+"""Terraform configuration files: parsing and the blocks a module is made of.
+
+Parsing uses the Lark grammar of ``hcl2`` as Checkov's fork (bc-python-hcl2)
+provides it, so the project never needs the upstream ``python-hcl2`` distribution
+that would break Checkov.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from hcl2.parser import hcl2
+from lark import Token, Tree
+from lark.exceptions import LarkError, UnexpectedInput
+
+from ai_cost_policy.terraform.expressions import Source
+
+MAX_FILE_BYTES = 10 * 1024 * 1024
+
+
+class HclError(Exception):
+    def __init__(self, file: str, line: int | None, message: str) -> None:
+        super().__init__(message)
+        self.file = file
+        self.line = line
+        self.message = message
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.message}"
+
+
+@dataclass
+class Block:
+    """One block with its attribute expressions and nested blocks."""
+
+    kind: str
+    labels: tuple[str, ...]
+    attributes: dict[str, Tree]
+    blocks: list[Block]
+    source: Source
+    line: int
+
+    def nested(self, kind: str) -> list[Block]:
+        return [block for block in self.blocks if block.kind == kind]
+
+
+@dataclass
+class ParsedFile:
+    source: Source
+    blocks: list[Block] = field(default_factory=list)
+    attributes: dict[str, Tree] = field(default_factory=dict)
+
+
+def _label(child: Tree | Token) -> str:
+    if isinstance(child, Token):
+        return str(child)[1:-1] if child.type == "STRING_LIT" else str(child)
+    return str(child.children[0])
+
+
+def _body(body: Tree, source: Source) -> tuple[dict[str, Tree], list[Block]]:
+    attributes: dict[str, Tree] = {}
+    blocks: list[Block] = []
+    for child in body.children:
+        if not isinstance(child, Tree):
+            continue
+        if child.data == "attribute":
+            name = str(child.children[0].children[0])
+            attributes[name] = child.children[1]
+        elif child.data == "block":
+            kind = str(child.children[0].children[0])
+            labels = tuple(_label(item) for item in child.children[1:-1])
+            inner_attributes, inner_blocks = _body(child.children[-1], source)
+            blocks.append(
+                Block(kind, labels, inner_attributes, inner_blocks, source, _line(child))
+            )
+    return attributes, blocks
+
+
+def _line(node: Tree) -> int:
+    return 0 if node.meta.empty else node.meta.line
+
+
+def _parse_text(text: str, path: str) -> Tree:
+    try:
+        return hcl2.lark_parser.parse(text + "\n")
+    except UnexpectedInput as error:
+        raise HclError(path, error.line, _syntax_message(error)) from None
+    except (LarkError, RecursionError) as error:
+        raise HclError(path, None, f"cannot parse HCL: {type(error).__name__}") from None
+
+
+def _syntax_message(error: UnexpectedInput) -> str:
+    column = getattr(error, "column", None)
+    at = f" at column {column}" if column and column > 0 else ""
+    return f"HCL syntax error{at}: unexpected input"
+
+
+def parse_file(path: Path, display: str) -> ParsedFile:
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise HclError(display, None, f"cannot read file: {error.strerror}") from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise HclError(display, None, f"file is larger than {MAX_FILE_BYTES} bytes")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise HclError(
+            display, None, f"file is not UTF-8 text (byte {error.start})"
+        ) from None
+    source = Source(display, text)
+    tree = _parse_text(text, display)
+    body = next(child for child in tree.children if isinstance(child, Tree))
+    attributes, blocks = _body(body, source)
+    return ParsedFile(source, blocks, attributes)
+
+
+@lru_cache(maxsize=4096)
+def parse_expression(text: str) -> tuple[Tree, Source] | None:
+    """Parse the text inside ``${...}`` as an expression."""
+    wrapped = f"interpolation = {text}\n"
+    try:
+        tree = hcl2.lark_parser.parse(wrapped)
+    except (LarkError, RecursionError):
+        return None
+    body = next(child for child in tree.children if isinstance(child, Tree))
+    attribute = next(
+        child for child in body.children if isinstance(child, Tree)
+    )
+    return attribute.children[1], Source("<interpolation>", wrapped)
