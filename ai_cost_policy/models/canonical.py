@@ -20,6 +20,16 @@ class CanonicalModel:
     canonical: str | None
     attributes: dict[str, str] = field(default_factory=dict)
     opaque_reason: str | None = None
+    sensitive: bool = False
+
+    def shown(self) -> tuple[str, str | None]:
+        """(written, canonical) as any output may show them: never a secret."""
+        if self.sensitive:
+            return SENSITIVE, SENSITIVE if self.canonical is not None else None
+        return self.written, self.canonical
+
+
+SENSITIVE = "(sensitive value)"
 
 
 Normaliser = Callable[[str], CanonicalModel]

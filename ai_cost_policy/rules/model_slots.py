@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ai_cost_policy.models import CanonicalModel, normalise
 from ai_cost_policy.resource import AIResource
@@ -29,6 +29,8 @@ def read_models(resource: AIResource) -> ModelView:
             unknowns.append(f"{slot.attribute} is {slot.written.describe()}")
         elif isinstance(slot.written, Known) and slot.written.value not in (None, ""):
             model = normalise(resource.platform, str(slot.written.value))
+            if slot.sensitive:
+                model = replace(model, sensitive=True)
             models.append(model)
             if model.canonical is None:
                 unknowns.append(f"{slot.attribute}: {model.opaque_reason}")
@@ -36,6 +38,7 @@ def read_models(resource: AIResource) -> ModelView:
 
 
 def describe(model: CanonicalModel) -> str:
-    if model.canonical is None or model.canonical == model.written:
-        return f"'{model.written}'"
-    return f"'{model.written}' (canonical '{model.canonical}')"
+    written, canonical = model.shown()
+    if canonical is None or canonical == written:
+        return f"'{written}'"
+    return f"'{written}' (canonical '{canonical}')"

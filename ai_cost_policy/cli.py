@@ -1,0 +1,139 @@
+"""The ``ai-cost-policy`` command."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Sequence
+
+from ai_cost_policy import __version__
+from ai_cost_policy.paths import checks_dir, pack_dir
+
+EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
+
+
+def _var(text: str) -> tuple[str, str]:
+    name, equals, value = text.partition("=")
+    if not equals or not name:
+        raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {text!r}")
+    return name, value
+
+
+def _scan(args: argparse.Namespace) -> int:
+    from ai_cost_policy.policy import PolicyError, find_policy
+    from ai_cost_policy.report import FORMATS
+    from ai_cost_policy.scan import scan_paths
+
+    paths = [Path(path) for path in args.paths]
+    try:
+        policy, announcement = find_policy(paths, explicit=args.config)
+    except PolicyError as error:
+        return _error(str(error))
+    if announcement:
+        print(announcement, file=sys.stderr)
+
+    missing = [str(path) for path in args.var_file if not Path(path).is_file()]
+    if missing:
+        return _error(f"--var-file {missing[0]}: no such file")
+    result = scan_paths(
+        paths, policy, [Path(path) for path in args.var_file], dict(args.var)
+    )
+    output = FORMATS[args.format](result)
+    if args.output:
+        try:
+            Path(args.output).write_text(output, encoding="utf-8")
+        except OSError as error:
+            return _error(f"--output {args.output}: {error.strerror}")
+    else:
+        sys.stdout.write(output)
+
+    if result.errors:
+        return EXIT_ERROR
+    if any(finding.verdict == "failed" for finding in result.findings):
+        return EXIT_FAILED
+    return EXIT_OK
+
+
+def _rules(args: argparse.Namespace) -> int:
+    from ai_cost_policy.rules import RULES
+
+    for rule in RULES:
+        print(f"{rule.id:14} {rule.pulumi_name:24} HIGH  {rule.title}")
+        print(f"{'':14} {rule.docs_url()}")
+    return EXIT_OK
+
+
+def _checks_dir(args: argparse.Namespace) -> int:
+    print(checks_dir())
+    return EXIT_OK
+
+
+def _pack_dir(args: argparse.Namespace) -> int:
+    print(pack_dir())
+    return EXIT_OK
+
+
+def _error(message: str) -> int:
+    print(f"ai-cost-policy: error: {message}", file=sys.stderr)
+    return EXIT_ERROR
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from ai_cost_policy.cli_config import add_config_commands
+    from ai_cost_policy.report import FORMATS
+
+    parser = argparse.ArgumentParser(
+        prog="ai-cost-policy",
+        description="Cost-allocation tags and approved models for AI infrastructure.",
+    )
+    parser.add_argument("--version", action="version", version=__version__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    scan = commands.add_parser(
+        "scan", help="judge Terraform directories and plan JSON files"
+    )
+    scan.add_argument("paths", nargs="*", default=["."], metavar="PATH")
+    scan.add_argument("--config", help="policy file (default: looked up, see docs)")
+    scan.add_argument(
+        "--var-file", action="append", default=[], metavar="FILE",
+        help="Terraform variable file for the scanned root modules (repeatable)",
+    )
+    scan.add_argument(
+        "--var", action="append", default=[], type=_var, metavar="NAME=VALUE",
+        help="Terraform variable value for the scanned root modules (repeatable)",
+    )
+    scan.add_argument("--format", choices=sorted(FORMATS), default="cli")
+    scan.add_argument("--output", metavar="FILE", help="write the report to FILE")
+    scan.set_defaults(handler=_scan)
+
+    commands.add_parser("rules", help="list the rules").set_defaults(handler=_rules)
+    commands.add_parser(
+        "checks-dir", help="print the Checkov checks directory"
+    ).set_defaults(handler=_checks_dir)
+    commands.add_parser(
+        "pack-dir", help="print the Pulumi policy pack directory"
+    ).set_defaults(handler=_pack_dir)
+    add_config_commands(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.handler(args)
+    except KeyboardInterrupt:
+        return _error("interrupted")
+    except Exception as error:  # noqa: BLE001 - a user never sees a traceback
+        return _error(
+            f"internal error ({type(error).__name__}); please report it with the "
+            "command you ran"
+        )
+
+
+def run() -> None:
+    sys.exit(main())
+
+
+if __name__ == "__main__":
+    run()

@@ -1,0 +1,12 @@
+"""CKV_AICOST_1 for Checkov: every required cost-allocation tag, with an allowed value."""
+
+from aicost_base import AICostCheck
+
+from ai_cost_policy.rules.required_tags import RequiredCostTags
+
+
+class RequiredCostTagsCheck(AICostCheck):
+    rule = RequiredCostTags()
+
+
+check = RequiredCostTagsCheck()
