@@ -45,11 +45,17 @@ class Source:
 
 
 def _span(node: Tree | Token) -> tuple[int | None, int | None]:
+    # Lark's tree positions can stop short of a trailing ``.name``; the tokens do not.
     if isinstance(node, Token):
         return node.start_pos, node.end_pos
-    if node.meta.empty:
+    tokens = [
+        token
+        for token in node.scan_values(lambda value: isinstance(value, Token))
+        if token.start_pos is not None and token.type != "_NEW_LINE_OR_COMMENT"
+    ]
+    if not tokens:
         return None, None
-    return node.meta.start_pos, node.meta.end_pos
+    return min(t.start_pos for t in tokens), max(t.end_pos for t in tokens)
 
 
 @dataclass
@@ -351,12 +357,14 @@ def _expressions(node: Tree | None) -> list[Any]:
 def _reference_path(node: Tree) -> list[str] | None:
     """``var.a.b`` as ``["var", "a", "b"]``; None when the base is not a bare name."""
     names: list[str] = []
-    while isinstance(node, Tree) and node.data == "get_attr_expr_term":
-        names.append(str(node.children[1].children[0].children[0]))
-        node = node.children[0]
-    if isinstance(node, Tree) and node.data == "expr_term":
-        inner = _expressions(node)
-        node = inner[0] if len(inner) == 1 else node
+    while isinstance(node, Tree):
+        if node.data == "get_attr_expr_term":
+            names.append(str(node.children[1].children[0].children[0]))
+            node = node.children[0]
+        elif node.data == "expr_term" and len(_expressions(node)) == 1:
+            node = _expressions(node)[0]
+        else:
+            break
     if isinstance(node, Tree) and node.data == "identifier":
         names.append(str(node.children[0]))
         return list(reversed(names))

@@ -1,0 +1,61 @@
+"""Shared test helpers: the repository layout, expected-verdict files, offline guard."""
+
+from __future__ import annotations
+
+import os
+import socket
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURES = REPO / "terraform_fixtures"
+PLANS = FIXTURES / "plans"
+BIN = Path(sys.executable).parent
+CLI = str(BIN / "ai-cost-policy")
+CHECKOV = str(BIN / "checkov")
+
+# Checkov phones home for guidelines and a version check unless told not to.
+OFFLINE_ENV = {
+    "CKV_SKIP_PACKAGE_UPDATE_CHECK": "true",
+    "BC_SKIP_MAPPING": "TRUE",
+}
+os.environ.update(OFFLINE_ENV)
+
+
+def scenarios() -> list[Path]:
+    return sorted(path.parent for path in FIXTURES.glob("*/expected.yaml"))
+
+
+def plan_files() -> list[Path]:
+    return sorted(PLANS.glob("*.json"))
+
+
+def load_expected(path: Path) -> dict:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def expected_verdicts(path: Path) -> dict[tuple[str, str], str]:
+    expected = load_expected(path)
+    return {
+        (resource, rule): verdict
+        for resource, rules in expected["verdicts"].items()
+        for rule, verdict in rules.items()
+    }
+
+
+@pytest.fixture(autouse=True)
+def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only loopback: the Pulumi analyzer talks gRPC on 127.0.0.1, nothing else may."""
+    real_connect = socket.socket.connect
+
+    def guarded(self: socket.socket, address: object) -> object:
+        host = address[0] if isinstance(address, tuple) else address
+        if isinstance(host, str) and host not in ("127.0.0.1", "::1", "localhost"):
+            if self.family in (socket.AF_INET, socket.AF_INET6):
+                raise OSError(f"test tried to reach the network: {address!r}")
+        return real_connect(self, address)
+
+    monkeypatch.setattr(socket.socket, "connect", guarded)

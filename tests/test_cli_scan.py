@@ -1,0 +1,191 @@
+"""The `ai-cost-policy scan` contract: exit codes, the JSON report, and its guards."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+from conftest import FIXTURES, REPO
+from verdicts import run_scan, scan_json
+
+MISSING_TAG = FIXTURES / "agent_missing_tag"
+MERGE_UNKNOWN = FIXTURES / "agent_merge_unknown_variable"
+
+
+def copy_scenario(tmp_path, scenario=MISSING_TAG):
+    target = tmp_path / "repo" / scenario.name
+    shutil.copytree(scenario, target)
+    shutil.copy(FIXTURES / "ai-cost-policy.yaml", target.parent / "ai-cost-policy.yaml")
+    (tmp_path / "repo" / ".git").mkdir()
+    return target
+
+
+def test_failing_scenario_exits_1_and_names_failing_resources_and_rules():
+    report, code = scan_json("terraform_fixtures/agent_missing_tag")
+
+    assert code == 1
+    failed = [
+        (finding["resource"], finding["rule"], finding["file"], finding["line"])
+        for finding in report["findings"]
+        if finding["verdict"] == "failed"
+    ]
+    assert failed == [
+        (
+            "aws_bedrockagent_agent.fail_missing_owner",
+            "CKV_AICOST_1",
+            "terraform_fixtures/agent_missing_tag/main.tf",
+            20,
+        )
+    ]
+    assert report["summary"] == {
+        "failed": 1, "warning": 0, "passed": 5, "not-applicable": 0, "errors": 0
+    }
+
+
+def test_warnings_alone_exit_0():
+    report, code = scan_json("terraform_fixtures/agent_merge_unknown_variable")
+
+    assert code == 0
+    assert report["summary"]["warning"] == 1
+    assert report["summary"]["failed"] == 0
+
+
+def test_passing_scenario_exits_0(tmp_path):
+    scenario = copy_scenario(tmp_path)
+    main = scenario / "main.tf"
+    main.write_text(main.read_text().replace("Owner ", "owner "))
+
+    completed = run_scan(str(scenario))
+
+    assert completed.returncode == 0, completed.stdout
+    assert "0 failed" in completed.stdout
+
+
+def test_malformed_policy_file_exits_2_naming_file_line_and_key(tmp_path):
+    scenario = copy_scenario(tmp_path)
+    policy = tmp_path / "repo" / "ai-cost-policy.yaml"
+    policy.write_text("version: 1\ntags:\n  requird:\n    owner: {}\n")
+
+    completed = run_scan(str(scenario))
+
+    assert completed.returncode == 2
+    assert completed.stdout == ""
+    assert f"{policy}:3" in completed.stderr
+    assert "tags.requird" in completed.stderr
+    assert "did you mean 'required'" in completed.stderr
+    assert "Traceback" not in completed.stderr
+
+
+def test_missing_path_exits_2_and_still_reports_other_findings():
+    report, code = scan_json("terraform_fixtures/agent_missing_tag", "no/such/dir")
+
+    assert code == 2
+    assert report["errors"] == [
+        {"file": "no/such/dir", "message": "no such file or directory"}
+    ]
+    assert report["summary"]["failed"] == 1
+
+
+def test_unparsable_file_exits_2_naming_file_and_line(tmp_path):
+    scenario = copy_scenario(tmp_path)
+    (scenario / "broken.tf").write_text('resource "x" "y" {\n  a = \n}\n')
+
+    report, code = scan_json(str(scenario))
+
+    assert code == 2
+    (error,) = report["errors"]
+    assert error["file"].endswith("broken.tf")
+    assert error["message"].startswith("line ")
+    assert report["summary"]["failed"] == 1
+
+
+def test_no_ai_resources_is_exit_0_with_a_note(tmp_path):
+    (tmp_path / "main.tf").write_text('resource "aws_s3_bucket" "b" {}\n')
+
+    report, code = scan_json(str(tmp_path))
+
+    assert code == 0
+    assert report["findings"] == []
+    assert "no AI resources found in the scanned paths" in report["notes"]
+
+
+def test_repository_checkov_config_cannot_soften_the_gate(tmp_path):
+    scenario = copy_scenario(tmp_path)
+    for name in (".checkov.yaml", ".checkov.yml"):
+        (scenario / name).write_text("soft-fail: true\nskip-check:\n  - CKV_AICOST_1\n")
+        (scenario.parent / name).write_text("soft-fail: true\n")
+
+    completed = run_scan(str(scenario), cwd=scenario)
+
+    assert completed.returncode == 1
+    assert "CKV_AICOST_1" in completed.stdout
+
+
+def test_embedded_default_is_announced_when_no_policy_file_is_found(tmp_path):
+    target = tmp_path / "scenario"
+    shutil.copytree(MISSING_TAG, target)
+    (tmp_path / ".git").mkdir()
+
+    completed = run_scan(str(target))
+
+    assert "embedded default" in completed.stderr
+    assert completed.returncode == 1
+
+
+def test_output_never_contains_source_blocks_or_secrets(tmp_path):
+    scenario = copy_scenario(tmp_path)
+    canary = "CANARY-s3cr3t-7f1d"
+    main = scenario / "main.tf"
+    main.write_text(
+        main.read_text().replace(
+            'agent_name              = "support"',
+            f'agent_name              = "support"\n  instruction = "{canary}"',
+        )
+    )
+
+    for output_format in ("cli", "json"):
+        completed = run_scan("--format", output_format, str(scenario))
+        assert canary not in completed.stdout + completed.stderr
+        assert "agent_resource_role_arn" not in completed.stdout
+
+
+def test_json_report_is_byte_identical_across_runs():
+    first = run_scan("--format", "json", "terraform_fixtures").stdout
+    second = run_scan("--format", "json", "terraform_fixtures").stdout
+
+    assert first == second
+    assert json.loads(first)["tool"] == "ai-cost-policy"
+
+
+def test_var_file_and_var_feed_the_root_module(tmp_path):
+    scenario = copy_scenario(tmp_path, MERGE_UNKNOWN)
+    var_file = tmp_path / "team.tfvars"
+    var_file.write_text('team_tags = { owner = "ml-platform" }\n')
+
+    with_file, code_file = scan_json("--var-file", str(var_file), str(scenario))
+    with_var, code_var = scan_json(
+        "--var", 'team_tags={ owner = "ml-platform" }', str(scenario)
+    )
+
+    for report, code in ((with_file, code_file), (with_var, code_var)):
+        assert code == 0
+        assert report["summary"]["warning"] == 0
+
+
+@pytest.mark.parametrize("argv", [["--format", "yaml"], ["--var", "novalue"]])
+def test_bad_arguments_exit_2(argv):
+    completed = run_scan(*argv, "terraform_fixtures")
+
+    assert completed.returncode == 2
+
+
+def test_checks_dir_prints_the_shipped_checks():
+    import subprocess
+
+    from conftest import CLI
+
+    completed = subprocess.run([CLI, "checks-dir"], capture_output=True, text=True)
+
+    assert completed.returncode == 0
+    assert (REPO / "checks").samefile(completed.stdout.strip())

@@ -1,0 +1,198 @@
+"""The HCL resolver: what Terraform would compute from the code, and honest unknowns."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ai_cost_policy.terraform.module import resolve_root_module
+from ai_cost_policy.values import Known, Unknown
+
+AGENT = """
+resource "aws_bedrockagent_agent" "{name}" {{
+  {provider}
+  agent_name              = "{name}"
+  agent_resource_role_arn = "arn:aws:iam::111122223333:role/x"
+  foundation_model        = {model}
+  {extra}
+}}
+"""
+
+
+def agent(name="a", model='"anthropic.claude-3-haiku-20240307-v1:0"', provider="",
+          extra=""):
+    return AGENT.format(name=name, model=model, provider=provider, extra=extra)
+
+
+def write(directory: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        path = directory / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return directory
+
+
+def resources(directory: Path, **kwargs):
+    result = resolve_root_module(directory, **kwargs)
+    assert result.errors == []
+    return {resource.address: resource for resource in result.resources}
+
+
+def tag_values(resource):
+    return {
+        key: tag.value.value if isinstance(tag.value, Known) else tag.value
+        for key, tag in resource.tags.tags.items()
+    }
+
+
+def test_default_tags_follow_the_provider_alias_the_resource_names(tmp_path):
+    write(tmp_path, {"main.tf": """
+provider "aws" {
+  default_tags { tags = { owner = "default" } }
+}
+provider "aws" {
+  alias = "eu"
+  default_tags { tags = { owner = "eu-team" } }
+}
+""" + agent("on_alias", provider="provider = aws.eu") + agent("on_default")})
+
+    found = resources(tmp_path)
+
+    assert tag_values(found["aws_bedrockagent_agent.on_alias"]) == {"owner": "eu-team"}
+    assert tag_values(found["aws_bedrockagent_agent.on_default"]) == {
+        "owner": "default"
+    }
+    source = found["aws_bedrockagent_agent.on_alias"].tags.tags["owner"].source
+    assert source.startswith("default_tags of provider aws.eu at ")
+
+
+def test_resource_tags_win_over_default_tags(tmp_path):
+    write(tmp_path, {"main.tf": """
+provider "aws" {
+  default_tags { tags = { owner = "default", cost-center = "cc-1000" } }
+}
+""" + agent(extra='tags = { owner = "resource" }')})
+
+    resource = resources(tmp_path)["aws_bedrockagent_agent.a"]
+
+    assert tag_values(resource) == {"owner": "resource", "cost-center": "cc-1000"}
+
+
+def test_variable_precedence_default_tfvars_auto_var_file_then_var(tmp_path):
+    write(tmp_path, {
+        "main.tf": 'variable "owner" { default = "from-default" }\n'
+        + agent(extra="tags = { owner = var.owner }"),
+    })
+
+    def owner(**kwargs):
+        resource = resources(tmp_path, **kwargs)["aws_bedrockagent_agent.a"]
+        return tag_values(resource)["owner"]
+
+    assert owner() == "from-default"
+    write(tmp_path, {"terraform.tfvars": 'owner = "from-tfvars"\n'})
+    assert owner() == "from-tfvars"
+    write(tmp_path, {"b.auto.tfvars": 'owner = "from-auto"\n'})
+    assert owner() == "from-auto"
+    extra = write(tmp_path / "extra", {"x.tfvars": 'owner = "from-var-file"\n'})
+    assert owner(var_files=[extra / "x.tfvars"]) == "from-var-file"
+    assert (
+        owner(var_files=[extra / "x.tfvars"], cli_vars={"owner": "from-var"})
+        == "from-var"
+    )
+
+
+def test_merge_keeps_known_keys_and_marks_the_unknown_part_hidden(tmp_path):
+    write(tmp_path, {"main.tf": """
+variable "team" { type = map(string) }
+locals { base = { cost-center = "cc-1234" } }
+""" + agent(extra='tags = merge(var.team, local.base, { owner = "x" })')})
+
+    resource = resources(tmp_path)["aws_bedrockagent_agent.a"]
+
+    assert tag_values(resource) == {"cost-center": "cc-1234", "owner": "x"}
+    (hidden,) = resource.tags.hidden
+    assert hidden.expression == "var.team"
+    assert "no default" in hidden.reason
+
+
+def test_a_reference_to_another_resource_is_unknown_not_guessed(tmp_path):
+    write(tmp_path, {"main.tf": agent(
+        model="aws_bedrock_inference_profile.p.arn",
+        extra="tags = { owner = aws_iam_role.r.name }",
+    )})
+
+    resource = resources(tmp_path)["aws_bedrockagent_agent.a"]
+
+    model = resource.models[0].written
+    assert isinstance(model, Unknown)
+    assert model.expression == "aws_bedrock_inference_profile.p.arn"
+    assert isinstance(resource.tags.tags["owner"].value, Unknown)
+
+
+def test_conditional_on_an_unknown_variable_is_unknown(tmp_path):
+    write(tmp_path, {"main.tf": """
+variable "env" {}
+""" + agent(model='var.env == "prod" ? "a.b-v1:0" : "c.d-v1:0"')})
+
+    resource = resources(tmp_path)["aws_bedrockagent_agent.a"]
+
+    assert isinstance(resource.models[0].written, Unknown)
+
+
+def test_interpolation_and_functions_are_evaluated(tmp_path):
+    write(tmp_path, {"main.tf": """
+variable "n" { default = "42" }
+locals { prefix = "cc" }
+""" + agent(extra='tags = { cost-center = "${local.prefix}-00${var.n}", '
+              'owner = lower("ML") }')})
+
+    resource = resources(tmp_path)["aws_bedrockagent_agent.a"]
+
+    assert tag_values(resource) == {"cost-center": "cc-0042", "owner": "ml"}
+
+
+def test_count_and_for_each_give_terraform_instance_addresses(tmp_path):
+    write(tmp_path, {"main.tf": agent("counted", extra="count = 2")
+        + agent("each", extra='for_each = { eu = "x", us = "y" }\n'
+                'tags = { owner = each.value }')})
+
+    found = resources(tmp_path)
+
+    assert sorted(found) == [
+        "aws_bedrockagent_agent.counted[0]",
+        "aws_bedrockagent_agent.counted[1]",
+        'aws_bedrockagent_agent.each["eu"]',
+        'aws_bedrockagent_agent.each["us"]',
+    ]
+    assert tag_values(found['aws_bedrockagent_agent.each["us"]']) == {"owner": "y"}
+
+
+def test_local_module_gets_inputs_and_the_mapped_provider(tmp_path):
+    write(tmp_path, {
+        "main.tf": """
+provider "aws" {
+  alias = "finops"
+  default_tags { tags = { cost-center = "cc-7777" } }
+}
+module "ai" {
+  source    = "./modules/ai"
+  owner     = "search"
+  providers = { aws = aws.finops }
+}
+""",
+        "modules/ai/main.tf": 'variable "owner" {}\n'
+        + agent(extra="tags = { owner = var.owner }"),
+    })
+
+    found = resources(tmp_path)
+
+    resource = found["module.ai.aws_bedrockagent_agent.a"]
+    assert tag_values(resource) == {"cost-center": "cc-7777", "owner": "search"}
+
+
+def test_remote_module_is_reported_as_not_scanned(tmp_path):
+    write(tmp_path, {"main.tf": 'module "x" {\n  source = "hashicorp/foo/aws"\n}\n'})
+
+    result = resolve_root_module(tmp_path)
+
+    assert result.resources == []
+    assert any("not scanned" in note for note in result.notes)

@@ -1,0 +1,59 @@
+"""Every Terraform scenario and plan gets the verdicts its expected file records,
+from `ai-cost-policy scan` and from the real Checkov with the shipped checks."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import FIXTURES, PLANS, expected_verdicts, plan_files, scenarios
+from verdicts import checkov_verdicts, report_verdicts, run_checkov, scan_json
+
+
+@pytest.mark.parametrize("scenario", scenarios(), ids=lambda path: path.name)
+def test_scan_gives_the_expected_verdicts_for_hcl(scenario):
+    report, _ = scan_json(str(scenario.relative_to(FIXTURES.parent)))
+
+    assert report["errors"] == []
+    assert report_verdicts(report) == expected_verdicts(scenario / "expected.yaml")
+
+
+@pytest.mark.parametrize("plan", plan_files(), ids=lambda path: path.stem)
+def test_scan_gives_the_expected_verdicts_for_plans(plan):
+    report, _ = scan_json(str(plan.relative_to(FIXTURES.parent)))
+
+    assert report["errors"] == []
+    expected = plan.with_name(plan.stem + ".expected.yaml")
+    assert report_verdicts(report) == expected_verdicts(expected)
+
+
+@pytest.fixture(scope="module")
+def checkov_results():
+    return checkov_verdicts(
+        run_checkov(
+            "-d", str(FIXTURES), "--framework", "terraform", "terraform_plan"
+        )
+    )
+
+
+@pytest.mark.parametrize("scenario", scenarios(), ids=lambda path: path.name)
+def test_checkov_agrees_with_the_expected_verdicts_for_hcl(checkov_results, scenario):
+    found = checkov_results.get(f"/{scenario.name}/main.tf")
+
+    assert found == expected_verdicts(scenario / "expected.yaml")
+
+
+@pytest.mark.parametrize("plan", plan_files(), ids=lambda path: path.stem)
+def test_checkov_agrees_with_the_expected_verdicts_for_plans(checkov_results, plan):
+    found = checkov_results.get(f"/{PLANS.name}/{plan.name}")
+
+    expected = plan.with_name(plan.stem + ".expected.yaml")
+    assert found == expected_verdicts(expected)
+
+
+def test_checkov_judges_a_single_plan_file_given_with_f():
+    plan = PLANS / "agent_missing_tag.json"
+    results = checkov_verdicts(
+        run_checkov("-f", str(plan), "--framework", "terraform_plan")
+    )
+
+    (found,) = results.values()
+    assert found == expected_verdicts(plan.with_name(plan.stem + ".expected.yaml"))
