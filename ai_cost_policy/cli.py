@@ -27,7 +27,10 @@ def _scan(args: argparse.Namespace) -> int:
 
     paths = [Path(path) for path in args.paths]
     try:
-        policy, announcement = find_policy(paths, explicit=args.config)
+        # A path that does not exist is reported by the scan itself; it must not
+        # also make the policy lookup disagree.
+        existing = [path for path in paths if path.exists()]
+        policy, announcement = find_policy(existing, explicit=args.config)
     except PolicyError as error:
         return _error(str(error))
     if announcement:

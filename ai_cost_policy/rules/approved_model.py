@@ -37,6 +37,12 @@ class ApprovedModel(Rule):
         "Use a model on the platform's `approved` list, or get the model added to "
         "`models.<platform>.approved` in ai-cost-policy.yaml."
     )
+    limits = (
+        "An application inference profile or provisioned-model ARN does not name "
+        "its model; such a model is unknown and the policy's `unknown:` decides.",
+        "A platform without an `approved` list is not governed: the rule passes "
+        "and says so.",
+    )
 
     def evaluate(self, resource: AIResource, policy: Policy) -> Outcome:
         view = read_models(resource)

@@ -40,6 +40,11 @@ class ModelCostTag(Rule):
         "Set the model tag (`model_tag` in the policy, `ai-model` by default) to the "
         "model ID the resource uses; separate several models with spaces."
     )
+    limits = (
+        "The tag value is normalised like the model (geo prefix, ARN and context "
+        "suffix removed), so `us.anthropic.claude-...` names "
+        "`anthropic.claude-...`; a near neighbour never matches.",
+    )
 
     def evaluate(self, resource: AIResource, policy: Policy) -> Outcome:
         key = policy.model_tag

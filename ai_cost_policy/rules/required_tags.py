@@ -61,6 +61,16 @@ class RequiredCostTags(Rule):
         "Add the missing tags to the resource's `tags`, or to the provider's "
         "`default_tags` so every resource of that provider carries them."
     )
+    limits = (
+        "Tag keys are case-sensitive: `Owner` does not satisfy `owner` (the message "
+        "names such near misses).",
+        "From HCL, variables come from defaults, `terraform.tfvars`, "
+        "`*.auto.tfvars`, `--var-file` and `--var` of `ai-cost-policy scan`; "
+        "`TF_VAR_*` environment variables are not read, and the Checkov checks "
+        "do not see Checkov's own `--var-file`.",
+        "Module outputs and data sources are unknown from HCL; scan the plan to "
+        "judge them with real values.",
+    )
 
     def evaluate(self, resource: AIResource, policy: Policy) -> Outcome:
         if resource.tags is None:
