@@ -1,0 +1,1 @@
+"""Terraform adapters: HCL root modules and plan JSON, turned into AI resources."""
