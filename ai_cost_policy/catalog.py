@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib.resources import files
 
 import yaml
@@ -54,7 +54,7 @@ class Catalog:
         return tuple(entry.pulumi_type for entry in self.entries)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _index(catalog: Catalog, attribute: str) -> dict[str, CatalogEntry]:
     return {getattr(entry, attribute): entry for entry in catalog.entries}
 

@@ -41,10 +41,18 @@ class Verdicts:
             resource = _unresolved(address, entry, self.engine, reason)
         if policy is None:
             return Finding(
-                rule=rule_id, policy_name="", resource=address,
-                resource_type=resource_type, engine=self.engine, file=None,
-                line=None, verdict="failed", severity="HIGH",
-                platform=entry.platform, models=(), message=reason,
+                rule=rule_id,
+                policy_name="",
+                resource=address,
+                resource_type=resource_type,
+                engine=self.engine,
+                file=None,
+                line=None,
+                verdict="failed",
+                severity="HIGH",
+                platform=entry.platform,
+                models=(),
+                message=reason,
             )
         return evaluate_rule(rule_id, resource, policy)
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from ai_cost_policy import __version__
 from ai_cost_policy.paths import checks_dir, pack_dir
@@ -99,11 +99,18 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument("paths", nargs="*", default=["."], metavar="PATH")
     scan.add_argument("--config", help="policy file (default: looked up, see docs)")
     scan.add_argument(
-        "--var-file", action="append", default=[], metavar="FILE",
+        "--var-file",
+        action="append",
+        default=[],
+        metavar="FILE",
         help="Terraform variable file for the scanned root modules (repeatable)",
     )
     scan.add_argument(
-        "--var", action="append", default=[], type=_var, metavar="NAME=VALUE",
+        "--var",
+        action="append",
+        default=[],
+        type=_var,
+        metavar="NAME=VALUE",
         help="Terraform variable value for the scanned root modules (repeatable)",
     )
     scan.add_argument("--format", choices=sorted(FORMATS), default="cli")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from ai_cost_policy.policy.model import Policy
 from ai_cost_policy.resource import AIResource

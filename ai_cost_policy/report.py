@@ -87,8 +87,7 @@ def render_cli(result: ScanResult) -> str:
         lines.append(f"note: {note}")
     totals = summary(result)
     lines.append(
-        "Summary: "
-        + ", ".join(f"{totals[key]} {key}" for key in (*VERDICTS, "errors"))
+        "Summary: " + ", ".join(f"{totals[key]} {key}" for key in (*VERDICTS, "errors"))
     )
     return "\n".join(lines) + "\n"
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Mapping
 
 from ai_cost_policy.catalog import CatalogEntry
 from ai_cost_policy.values import Known, Unknown, Value

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Mapping, Sequence
 
 from ai_cost_policy.engine import evaluate
 from ai_cost_policy.policy import Policy
@@ -50,22 +50,33 @@ def _scan_plan(path: Path, explicit: bool, result: ScanResult) -> None:
         if explicit:
             result.errors.append(ScanError(shown, error.message))
         else:
-            result.notes.append(f"{shown}: not read as a Terraform plan ({error.message})")
+            result.notes.append(
+                f"{shown}: not read as a Terraform plan ({error.message})"
+            )
         return
     if plan is None:
         if explicit:
             result.errors.append(
-                ScanError(shown, "not a Terraform plan (no format_version and "
-                          "planned_values); make one with terraform show -json")
+                ScanError(
+                    shown,
+                    "not a Terraform plan (no format_version and "
+                    "planned_values); make one with terraform show -json",
+                )
             )
         return
     result.resources.extend(resources_from_plan(plan, shown))
 
 
-def _root_modules(directories: Iterable[Path], result: ScanResult,
-                  var_files: Sequence[Path], cli_vars: Mapping[str, str]) -> None:
-    resolved = {directory: resolve_root_module(directory, var_files, cli_vars)
-                for directory in directories}
+def _root_modules(
+    directories: Iterable[Path],
+    result: ScanResult,
+    var_files: Sequence[Path],
+    cli_vars: Mapping[str, str],
+) -> None:
+    resolved = {
+        directory: resolve_root_module(directory, var_files, cli_vars)
+        for directory in directories
+    }
     # A directory that another scanned directory calls as a local module is judged
     # through its caller (with the caller's inputs and providers), not on its own.
     called = {path for module in resolved.values() for path in module.module_dirs}

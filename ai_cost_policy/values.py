@@ -9,7 +9,7 @@ expression and the reason, so a rule can say exactly what it could not see.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Union
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,7 @@ class _Absent:
 
 ABSENT = _Absent()
 
-Value = Union[Known, Unknown, _Absent]
+Value = Known | Unknown | _Absent
 
 
 def is_known(value: Value) -> bool:

@@ -22,9 +22,12 @@ from checkov.common.bridgecrew.severities import BcSeverities, Severities
 from checkov.common.models.enums import CheckCategories, CheckResult
 from checkov.terraform.checks.resource.base_resource_check import BaseResourceCheck
 
-from ai_cost_policy.checkov_support import Verdicts, analysis_for_plan
-from ai_cost_policy.checkov_support import analysis_for_root_module
 from ai_cost_policy.catalog import load_catalog
+from ai_cost_policy.checkov_support import (
+    Verdicts,
+    analysis_for_plan,
+    analysis_for_root_module,
+)
 from ai_cost_policy.rules import Finding, Rule
 
 

@@ -1,4 +1,4 @@
-"""CKV_AICOST_1 for Checkov: every required cost-allocation tag, with an allowed value."""
+"""CKV_AICOST_1 for Checkov: every required cost-allocation tag, allowed values."""
 
 from aicost_base import AICostCheck
 

@@ -1,6 +1,7 @@
 """Write docs/rules/ from the rules' own metadata and real output on the fixtures.
 
-Run after changing a rule or a fixture: ``.venv/bin/python scripts/generate_rule_docs.py``.
+Run after changing a rule or a fixture:
+``.venv/bin/python scripts/generate_rule_docs.py``.
 A test fails when the committed pages differ from what this writes.
 """
 
@@ -29,7 +30,8 @@ def _example(rule_id: str) -> list[str]:
     failed = [
         finding
         for finding in result.findings
-        if finding.rule == rule_id and finding.verdict == "failed"
+        if finding.rule == rule_id
+        and finding.verdict == "failed"
         and finding.engine == "terraform"
     ]
     if not failed:

@@ -41,8 +41,12 @@ FORMS = [
         "amazon.titan-text-express-v1:0",
         {"custom_model": "true", "context_suffix": "8k"},
     ),
-    ("minor version is not a context suffix", "anthropic.claude-v2:1",
-     "anthropic.claude-v2:1", {}),
+    (
+        "minor version is not a context suffix",
+        "anthropic.claude-v2:1",
+        "anthropic.claude-v2:1",
+        {},
+    ),
     ("no version suffix", "openai.gpt-oss-120b", "openai.gpt-oss-120b", {}),
 ]
 

@@ -39,7 +39,11 @@ def test_failing_scenario_exits_1_and_names_failing_resources_and_rules():
         )
     ]
     assert report["summary"] == {
-        "failed": 1, "warning": 0, "passed": 5, "not-applicable": 0, "errors": 0
+        "failed": 1,
+        "warning": 0,
+        "passed": 5,
+        "not-applicable": 0,
+        "errors": 0,
     }
 
 
@@ -129,7 +133,9 @@ def test_embedded_default_is_announced_when_no_policy_file_is_found(tmp_path):
 
     completed = run_scan(str(target))
 
-    assert "embedded default" in completed.stderr
+    announced = " ".join(completed.stderr.split())
+    assert "no policy file found" in announced
+    assert "the embedded default policy applies" in announced
     assert completed.returncode == 1
 
 

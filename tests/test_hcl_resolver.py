@@ -18,8 +18,9 @@ resource "aws_bedrockagent_agent" "{name}" {{
 """
 
 
-def agent(name="a", model='"anthropic.claude-3-haiku-20240307-v1:0"', provider="",
-          extra=""):
+def agent(
+    name="a", model='"anthropic.claude-3-haiku-20240307-v1:0"', provider="", extra=""
+):
     return AGENT.format(name=name, model=model, provider=provider, extra=extra)
 
 
@@ -45,7 +46,10 @@ def tag_values(resource):
 
 
 def test_default_tags_follow_the_provider_alias_the_resource_names(tmp_path):
-    write(tmp_path, {"main.tf": """
+    write(
+        tmp_path,
+        {
+            "main.tf": """
 provider "aws" {
   default_tags { tags = { owner = "default" } }
 }
@@ -53,7 +57,11 @@ provider "aws" {
   alias = "eu"
   default_tags { tags = { owner = "eu-team" } }
 }
-""" + agent("on_alias", provider="provider = aws.eu") + agent("on_default")})
+"""
+            + agent("on_alias", provider="provider = aws.eu")
+            + agent("on_default")
+        },
+    )
 
     found = resources(tmp_path)
 
@@ -66,11 +74,17 @@ provider "aws" {
 
 
 def test_resource_tags_win_over_default_tags(tmp_path):
-    write(tmp_path, {"main.tf": """
+    write(
+        tmp_path,
+        {
+            "main.tf": """
 provider "aws" {
   default_tags { tags = { owner = "default", cost-center = "cc-1000" } }
 }
-""" + agent(extra='tags = { owner = "resource" }')})
+"""
+            + agent(extra='tags = { owner = "resource" }')
+        },
+    )
 
     resource = resources(tmp_path)["aws_bedrockagent_agent.a"]
 
@@ -78,10 +92,13 @@ provider "aws" {
 
 
 def test_variable_precedence_default_tfvars_auto_var_file_then_var(tmp_path):
-    write(tmp_path, {
-        "main.tf": 'variable "owner" { default = "from-default" }\n'
-        + agent(extra="tags = { owner = var.owner }"),
-    })
+    write(
+        tmp_path,
+        {
+            "main.tf": 'variable "owner" { default = "from-default" }\n'
+            + agent(extra="tags = { owner = var.owner }"),
+        },
+    )
 
     def owner(**kwargs):
         resource = resources(tmp_path, **kwargs)["aws_bedrockagent_agent.a"]
@@ -101,10 +118,16 @@ def test_variable_precedence_default_tfvars_auto_var_file_then_var(tmp_path):
 
 
 def test_merge_keeps_known_keys_and_marks_the_unknown_part_hidden(tmp_path):
-    write(tmp_path, {"main.tf": """
+    write(
+        tmp_path,
+        {
+            "main.tf": """
 variable "team" { type = map(string) }
 locals { base = { cost-center = "cc-1234" } }
-""" + agent(extra='tags = merge(var.team, local.base, { owner = "x" })')})
+"""
+            + agent(extra='tags = merge(var.team, local.base, { owner = "x" })')
+        },
+    )
 
     resource = resources(tmp_path)["aws_bedrockagent_agent.a"]
 
@@ -115,10 +138,15 @@ locals { base = { cost-center = "cc-1234" } }
 
 
 def test_a_reference_to_another_resource_is_unknown_not_guessed(tmp_path):
-    write(tmp_path, {"main.tf": agent(
-        model="aws_bedrock_inference_profile.p.arn",
-        extra="tags = { owner = aws_iam_role.r.name }",
-    )})
+    write(
+        tmp_path,
+        {
+            "main.tf": agent(
+                model="aws_bedrock_inference_profile.p.arn",
+                extra="tags = { owner = aws_iam_role.r.name }",
+            )
+        },
+    )
 
     resource = resources(tmp_path)["aws_bedrockagent_agent.a"]
 
@@ -129,9 +157,15 @@ def test_a_reference_to_another_resource_is_unknown_not_guessed(tmp_path):
 
 
 def test_conditional_on_an_unknown_variable_is_unknown(tmp_path):
-    write(tmp_path, {"main.tf": """
+    write(
+        tmp_path,
+        {
+            "main.tf": """
 variable "env" {}
-""" + agent(model='var.env == "prod" ? "a.b-v1:0" : "c.d-v1:0"')})
+"""
+            + agent(model='var.env == "prod" ? "a.b-v1:0" : "c.d-v1:0"')
+        },
+    )
 
     resource = resources(tmp_path)["aws_bedrockagent_agent.a"]
 
@@ -139,11 +173,19 @@ variable "env" {}
 
 
 def test_interpolation_and_functions_are_evaluated(tmp_path):
-    write(tmp_path, {"main.tf": """
+    write(
+        tmp_path,
+        {
+            "main.tf": """
 variable "n" { default = "42" }
 locals { prefix = "cc" }
-""" + agent(extra='tags = { cost-center = "${local.prefix}-00${var.n}", '
-              'owner = lower("ML") }')})
+"""
+            + agent(
+                extra='tags = { cost-center = "${local.prefix}-00${var.n}", '
+                'owner = lower("ML") }'
+            )
+        },
+    )
 
     resource = resources(tmp_path)["aws_bedrockagent_agent.a"]
 
@@ -151,9 +193,17 @@ locals { prefix = "cc" }
 
 
 def test_count_and_for_each_give_terraform_instance_addresses(tmp_path):
-    write(tmp_path, {"main.tf": agent("counted", extra="count = 2")
-        + agent("each", extra='for_each = { eu = "x", us = "y" }\n'
-                'tags = { owner = each.value }')})
+    write(
+        tmp_path,
+        {
+            "main.tf": agent("counted", extra="count = 2")
+            + agent(
+                "each",
+                extra='for_each = { eu = "x", us = "y" }\n'
+                "tags = { owner = each.value }",
+            )
+        },
+    )
 
     found = resources(tmp_path)
 
@@ -167,8 +217,10 @@ def test_count_and_for_each_give_terraform_instance_addresses(tmp_path):
 
 
 def test_local_module_gets_inputs_and_the_mapped_provider(tmp_path):
-    write(tmp_path, {
-        "main.tf": """
+    write(
+        tmp_path,
+        {
+            "main.tf": """
 provider "aws" {
   alias = "finops"
   default_tags { tags = { cost-center = "cc-7777" } }
@@ -179,9 +231,10 @@ module "ai" {
   providers = { aws = aws.finops }
 }
 """,
-        "modules/ai/main.tf": 'variable "owner" {}\n'
-        + agent(extra="tags = { owner = var.owner }"),
-    })
+            "modules/ai/main.tf": 'variable "owner" {}\n'
+            + agent(extra="tags = { owner = var.owner }"),
+        },
+    )
 
     found = resources(tmp_path)
 

@@ -28,9 +28,7 @@ def test_scan_gives_the_expected_verdicts_for_plans(plan):
 @pytest.fixture(scope="module")
 def checkov_results():
     return checkov_verdicts(
-        run_checkov(
-            "-d", str(FIXTURES), "--framework", "terraform", "terraform_plan"
-        )
+        run_checkov("-d", str(FIXTURES), "--framework", "terraform", "terraform_plan")
     )
 
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Mapping
 
 UNKNOWN_MODES = ("fail", "warn", "pass")
 ENFORCEMENT_LEVELS = ("mandatory", "advisory")

@@ -71,7 +71,9 @@ class Rule:
         raise NotImplementedError
 
 
-def decide(rule: Rule, resource: AIResource, outcome: Outcome, policy: Policy) -> Finding:
+def decide(
+    rule: Rule, resource: AIResource, outcome: Outcome, policy: Policy
+) -> Finding:
     advisory = policy.enforcement_of(rule.id) == "advisory"
     message, details = outcome.message, outcome.details
 

@@ -11,8 +11,9 @@ guessed.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from lark import Token, Tree
 
@@ -210,9 +211,11 @@ class _Evaluator:
     def _index_expr_term(self, node: Tree) -> Any:
         base = self.value(node.children[0])
         index_node = node.children[1]
-        index = self.value(_expressions(index_node)[0]) if _expressions(
-            index_node
-        ) else int("".join(str(t) for t in index_node.children))
+        index = (
+            self.value(_expressions(index_node)[0])
+            if _expressions(index_node)
+            else int("".join(str(t) for t in index_node.children))
+        )
         if isinstance(base, Unknown):
             return base
         if isinstance(index, Unknown):
@@ -265,9 +268,11 @@ class _Evaluator:
     def _function_call(self, node: Tree) -> Any:
         name = str(node.children[0].children[0])
         arguments = node.children[1] if len(node.children) > 1 else None
-        args = [self.value(child) for child in _expressions(arguments)] if (
-            isinstance(arguments, Tree)
-        ) else []
+        args = (
+            [self.value(child) for child in _expressions(arguments)]
+            if (isinstance(arguments, Tree))
+            else []
+        )
         function = FUNCTIONS.get(name)
         if function is None:
             return self.unknown(node, f"function {name}() is {NOT_EVALUATED}")
@@ -350,7 +355,8 @@ def _expressions(node: Tree | None) -> list[Any]:
     return [
         child
         for child in node.children
-        if isinstance(child, Tree) or (isinstance(child, Token) and child.type == "STRING_LIT")
+        if isinstance(child, Tree)
+        or (isinstance(child, Token) and child.type == "STRING_LIT")
     ]
 
 
@@ -403,8 +409,10 @@ def _lookup(ev: _Evaluator, node: Tree, args: list[Any]) -> Any:
 def _string_function(apply: Callable[[str], str]) -> Callable[..., Any]:
     def call(ev: _Evaluator, node: Tree, args: list[Any]) -> Any:
         if len(args) != 1 or isinstance(args[0], Unknown):
-            return args[0] if args and isinstance(args[0], Unknown) else ev.unknown(
-                node, NOT_EVALUATED
+            return (
+                args[0]
+                if args and isinstance(args[0], Unknown)
+                else ev.unknown(node, NOT_EVALUATED)
             )
         return apply(_to_text(args[0]))
 

@@ -74,7 +74,9 @@ def _body(body: Tree, source: Source) -> tuple[dict[str, Tree], list[Block]]:
             labels = tuple(_label(item) for item in child.children[1:-1])
             inner_attributes, inner_blocks = _body(child.children[-1], source)
             blocks.append(
-                Block(kind, labels, inner_attributes, inner_blocks, source, _line(child))
+                Block(
+                    kind, labels, inner_attributes, inner_blocks, source, _line(child)
+                )
             )
     return attributes, blocks
 
@@ -89,7 +91,9 @@ def _parse_text(text: str, path: str) -> Tree:
     except UnexpectedInput as error:
         raise HclError(path, error.line, _syntax_message(error)) from None
     except (LarkError, RecursionError) as error:
-        raise HclError(path, None, f"cannot parse HCL: {type(error).__name__}") from None
+        raise HclError(
+            path, None, f"cannot parse HCL: {type(error).__name__}"
+        ) from None
 
 
 def _syntax_message(error: UnexpectedInput) -> str:
@@ -127,7 +131,5 @@ def parse_expression(text: str) -> tuple[Tree, Source] | None:
     except (LarkError, RecursionError):
         return None
     body = next(child for child in tree.children if isinstance(child, Tree))
-    attribute = next(
-        child for child in body.children if isinstance(child, Tree)
-    )
+    attribute = next(child for child in body.children if isinstance(child, Tree))
     return attribute.children[1], Source("<interpolation>", wrapped)

@@ -10,15 +10,21 @@ local child modules with their inputs and ``providers`` mapping; ``count`` and
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from ai_cost_policy.catalog import CatalogEntry, load_catalog
 from ai_cost_policy.resource import AIResource, ModelSlot, Tag, TagSet
-from ai_cost_policy.terraform.expressions import PartialMap, Scope, Source, evaluate
-from ai_cost_policy.terraform.hcl import Block, HclError, ParsedFile, parse_file
-from ai_cost_policy.terraform.hcl import parse_expression
+from ai_cost_policy.terraform.expressions import PartialMap, Scope, evaluate
+from ai_cost_policy.terraform.hcl import (
+    Block,
+    HclError,
+    ParsedFile,
+    parse_expression,
+    parse_file,
+)
 from ai_cost_policy.values import ABSENT, Known, Unknown, Value
 
 SKIPPED_DIRECTORIES = {".terraform", ".git"}
@@ -100,7 +106,10 @@ def root_variables(
     cli_vars: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     values: dict[str, Any] = {}
-    for path in [directory / "terraform.tfvars", *sorted(directory.glob("*.auto.tfvars"))]:
+    for path in [
+        directory / "terraform.tfvars",
+        *sorted(directory.glob("*.auto.tfvars")),
+    ]:
         if path.is_file():
             values.update(_tfvars(path, result))
     for path in var_files:
@@ -143,7 +152,9 @@ def _providers(
     for block in _blocks(files, "provider"):
         alias_node = block.attributes.get("alias")
         alias = evaluate(alias_node, scope, block.source) if alias_node else None
-        key = f"{block.labels[0]}.{alias}" if isinstance(alias, str) else block.labels[0]
+        key = (
+            f"{block.labels[0]}.{alias}" if isinstance(alias, str) else block.labels[0]
+        )
         tags: Any = None
         for default_tags in block.nested("default_tags"):
             node = default_tags.attributes.get("tags")
@@ -171,9 +182,16 @@ def _tag_set(
     hidden: list[Unknown] = []
     attribute = entry.tags.terraform
     layers: list[tuple[Any, str]] = []
-    if entry.tags.provider_defaults and provider is not None and provider.tags is not None:
+    if (
+        entry.tags.provider_defaults
+        and provider is not None
+        and provider.tags is not None
+    ):
         layers.append(
-            (provider.tags, f"default_tags of provider {provider.name} at {provider.where}")
+            (
+                provider.tags,
+                f"default_tags of provider {provider.name} at {provider.where}",
+            )
         )
         attribute += " + provider default_tags"
     node = block.attributes.get(entry.tags.terraform)
@@ -221,7 +239,9 @@ def _instances(block: Block, scope: Scope) -> list[tuple[str, dict[str, Any]]]:
     if "count" in block.attributes:
         count = evaluate(block.attributes["count"], scope, block.source)
         if isinstance(count, int) and not isinstance(count, bool):
-            return [(f"[{index}]", {"count": {"index": index}}) for index in range(count)]
+            return [
+                (f"[{index}]", {"count": {"index": index}}) for index in range(count)
+            ]
         return [("", {"count": {"index": _unknown_iteration(block, "count")}})]
     if "for_each" in block.attributes:
         each = evaluate(block.attributes["for_each"], scope, block.source)
@@ -291,7 +311,9 @@ def _resolve(call: _Call, result: ModuleResult, root: bool, **root_inputs: Any) 
                     line=block.line,
                     tags=_tag_set(entry, block, instance_scope, provider),
                     models=tuple(
-                        ModelSlot(loc.terraform, _model(block, instance_scope, loc.terraform))
+                        ModelSlot(
+                            loc.terraform, _model(block, instance_scope, loc.terraform)
+                        )
                         for loc in entry.models
                     ),
                 )
@@ -309,9 +331,11 @@ def _module_call(
     result: ModuleResult,
 ) -> None:
     name = block.labels[0] if block.labels else "?"
-    source = evaluate(block.attributes["source"], scope, block.source) if (
-        "source" in block.attributes
-    ) else None
+    source = (
+        evaluate(block.attributes["source"], scope, block.source)
+        if ("source" in block.attributes)
+        else None
+    )
     where = f"{block.source.path}:{block.line}"
     if not isinstance(source, str) or not source.startswith(("./", "../")):
         result.notes.append(
@@ -337,7 +361,13 @@ def _module_call(
             if parent in providers:
                 child_providers[child_key] = providers[parent]
     _resolve(
-        _Call(directory, f"{call.prefix}module.{name}.", inputs, child_providers, call.depth + 1),
+        _Call(
+            directory,
+            f"{call.prefix}module.{name}.",
+            inputs,
+            child_providers,
+            call.depth + 1,
+        ),
         result,
         root=False,
     )
