@@ -1,0 +1,160 @@
+"""``ai-cost-policy config validate|show|schema``: the policy file from the shell."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+import yaml
+
+from ai_cost_policy.policy import (
+    SCHEMA,
+    Policy,
+    PolicyError,
+    find_policy,
+    load_policy_file,
+    policy_to_dict,
+)
+
+EXIT_OK, EXIT_ERROR = 0, 2
+PROG = "ai-cost-policy"
+
+
+def add_config_commands(subparsers: Any) -> None:
+    """Add ``config`` and its sub-commands to the main parser's sub-parsers."""
+    config = subparsers.add_parser(
+        "config",
+        help="validate, show or describe the policy file",
+        description="Work with ai-cost-policy.yaml, the policy every engine reads.",
+    )
+    commands = config.add_subparsers(
+        dest="config_command", required=True, metavar="COMMAND"
+    )
+
+    validate = commands.add_parser(
+        "validate",
+        help="check a policy file and report every problem with file, line and key",
+    )
+    validate.add_argument(
+        "file",
+        nargs="?",
+        metavar="FILE",
+        help="the policy file (default: the one a scan of the current directory "
+        "would use)",
+    )
+    validate.set_defaults(handler=validate_command)
+
+    show = commands.add_parser(
+        "show",
+        help="print the effective policy as YAML (and where it came from on stderr)",
+    )
+    show.add_argument("--config", metavar="FILE", help="the policy file to show")
+    show.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="the paths a scan would judge; the policy is looked up from them "
+        "(default: the current directory)",
+    )
+    show.set_defaults(handler=show_command)
+
+    schema = commands.add_parser(
+        "schema", help="print the JSON Schema of the policy file"
+    )
+    schema.set_defaults(handler=schema_command)
+
+
+def validate_command(args: argparse.Namespace) -> int:
+    try:
+        if args.file:
+            policy = load_policy_file(args.file)
+        else:
+            policy, announcement = find_policy(["."], environ=os.environ)
+            if announcement:
+                _note(
+                    "no policy file found from the current directory; the embedded "
+                    "default applies and is valid"
+                )
+                return EXIT_OK
+    except PolicyError as error:
+        return _report(error)
+    print(f"{policy.source}: valid ({summary(policy)})")
+    return EXIT_OK
+
+
+def show_command(args: argparse.Namespace) -> int:
+    try:
+        policy, announcement = find_policy(
+            args.paths or ["."], explicit=args.config, environ=os.environ
+        )
+    except PolicyError as error:
+        return _report(error)
+    if announcement:
+        print(announcement, file=sys.stderr)
+    else:
+        _note(f"effective policy from {policy.source}")
+    sys.stdout.write(render_yaml(policy))
+    return EXIT_OK
+
+
+def schema_command(args: argparse.Namespace) -> int:
+    print(json.dumps(SCHEMA, indent=2))
+    return EXIT_OK
+
+
+def render_yaml(policy: Policy) -> str:
+    """The effective policy as a policy file that loads back to the same policy."""
+    header = (
+        f"# ai-cost-policy policy, effective values (from {policy.source}).\n"
+        "# Reference: docs/policy-file.md; schema: ai-cost-policy config schema\n"
+    )
+    if not policy.approved:
+        header += (
+            "# No platform is governed yet: add models.<platform>.approved (bedrock,\n"
+            "# azure, vertex, huggingface, sagemaker) to approve models.\n"
+        )
+    body = yaml.safe_dump(
+        policy_to_dict(policy),
+        sort_keys=False,
+        default_flow_style=False,
+        allow_unicode=True,
+        width=88,
+    )
+    return header + body
+
+
+def summary(policy: Policy) -> str:
+    """One line: what the policy requires and governs."""
+    tags = ", ".join(requirement.key for requirement in policy.required_tags)
+    governed = ", ".join(policy.approved) or "no platform"
+    model_tag = policy.model_tag or "none (rule CKV_AICOST_3 off)"
+    return (
+        f"requires tags: {tags or 'none'}; model tag: {model_tag}; "
+        f"governs: {governed}; unknown: {policy.unknown}"
+    )
+
+
+def _report(error: PolicyError) -> int:
+    for problem in error.all():
+        print(f"{PROG}: error: {problem}", file=sys.stderr)
+    return EXIT_ERROR
+
+
+def _note(message: str) -> None:
+    print(f"{PROG}: {message}", file=sys.stderr)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """The ``config`` commands alone: ``python -m ai_cost_policy.cli_config``."""
+    parser = argparse.ArgumentParser(prog=PROG)
+    add_config_commands(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(argv)
+    return args.handler(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
