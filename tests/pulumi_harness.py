@@ -1,0 +1,432 @@
+"""Run Pulumi programs under mocks and judge them with the real policy pack over gRPC.
+
+No Pulumi CLI is needed (research: engines.md §7-§8). A program runs in a fresh
+interpreter under ``pulumi.runtime.set_mocks(..., preview=True)``; the capture is
+what the Python SDK put on the wire for each resource: unknown outputs already
+replaced by the unknown sentinel and secrets still in their envelope, exactly as
+``pulumi.runtime.rpc.serialize_properties`` made them. The pack is started the way
+the engine starts it (``python -u -m pulumi.policy <engine> <pack dir>``, in the
+pack directory) and driven with the Analyzer stubs.
+
+What mocks cannot do, the harness does as the engine does (pulumi/pulumi
+``pkg/resource/deploy``): a resource without an explicit provider gets the
+default provider ``default_<version>``, whose inputs are the stack config of its
+package (``Pulumi.<stack>.yaml``), objects JSON-encoded.
+
+Run ``python tests/pulumi_harness.py capture <program dir>`` to see a capture.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import select
+import signal
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+REPO = Path(__file__).resolve().parent.parent
+PACK_DIR = REPO / "pulumi_policies"
+PROGRAMS = REPO / "tests" / "pulumi_programs"
+UNKNOWN_POLICY = "ai-unknown-values"
+STACK = "test"
+PROVIDER_PREFIX = "pulumi:providers:"
+VERDICT_OF_LEVEL = {"MANDATORY": "failed", "ADVISORY": "warning"}
+
+
+# --- Running a program under mocks (in its own interpreter) ----------------------
+
+
+def _stack_config(program: Path) -> dict[str, str]:
+    """Stack config as the engine hands it to programs: strings, objects as JSON."""
+    path = program / f"Pulumi.{STACK}.yaml"
+    if not path.is_file():
+        return {}
+    raw = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("config", {})
+    return {
+        key: value if isinstance(value, str) else json.dumps(value)
+        for key, value in raw.items()
+    }
+
+
+def _project(program: Path) -> str:
+    path = program / "Pulumi.yaml"
+    if path.is_file():
+        return str(yaml.safe_load(path.read_text(encoding="utf-8"))["name"])
+    return program.name
+
+
+def _capture_in_process(program: Path) -> dict[str, Any]:
+    """Run ``program`` under mocks here; call only in a fresh interpreter."""
+    config = _stack_config(program)
+    os.environ["PULUMI_CONFIG"] = json.dumps(config)
+
+    import runpy
+
+    import pulumi
+    from google.protobuf import json_format
+    from pulumi.runtime import mocks
+
+    project = _project(program)
+    captured: list[dict[str, Any]] = []
+
+    class Monitor(mocks.MockMonitor):
+        def make_urn(self, parent: str, type_: str, name: str) -> str:
+            # The mock's own URNs ignore set_mocks' project and stack.
+            if parent:
+                type_ = parent.split("::")[2].split("$")[-1] + "$" + type_
+            return f"urn:pulumi:{STACK}::{project}::{type_}::{name}"
+
+        def RegisterResource(self, request: Any) -> Any:  # noqa: N802 - gRPC name
+            response = super().RegisterResource(request)
+            captured.append(
+                {
+                    "type": request.type,
+                    "name": request.name,
+                    "urn": response.urn,
+                    "custom": bool(request.custom),
+                    "provider": request.provider,
+                    "parent": request.parent,
+                    "inputs": json_format.MessageToDict(request.object),
+                }
+            )
+            return response
+
+    class Mocks(mocks.Mocks):
+        # No outputs at all: at preview every output is then unknown, as it is for
+        # a resource that does not exist yet.
+        def new_resource(self, args: Any) -> tuple[str, dict]:
+            return f"{args.name}-id", {}
+
+        def call(self, args: Any) -> tuple[dict, None]:
+            return {}, None
+
+    mock = Mocks()
+    mocks.set_mocks(
+        mock, project=project, stack=STACK, preview=True, monitor=Monitor(mock)
+    )
+
+    @pulumi.runtime.test
+    def run() -> None:
+        runpy.run_path(str(program / "__main__.py"), run_name="__main__")
+
+    sys.path.insert(0, str(program))
+    run()
+    return {"project": project, "config": config, "resources": captured}
+
+
+def capture(program: Path) -> dict[str, Any]:
+    """Run ``program`` under mocks in a fresh interpreter and return its capture.
+
+    Pulumi's runtime settings are process-global, so every program gets its own.
+    """
+    completed = subprocess.run(
+        [sys.executable, str(Path(__file__)), "capture", str(program)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=program,
+    )
+    if completed.returncode != 0:
+        raise RuntimeError(
+            f"program {program.name} failed under mocks:\n{completed.stderr[-3000:]}"
+        )
+    return json.loads(completed.stdout.splitlines()[-1])
+
+
+def capture_all(programs: Iterable[Path]) -> dict[str, dict[str, Any]]:
+    programs = list(programs)
+    with ThreadPoolExecutor(max_workers=max(1, os.cpu_count() or 1)) as pool:
+        return dict(
+            zip(
+                (program.name for program in programs),
+                pool.map(capture, programs),
+                strict=True,
+            )
+        )
+
+
+# --- From a capture to what the engine would send ---------------------------------
+
+
+def _struct(value: Mapping[str, Any]) -> Any:
+    from google.protobuf import json_format, struct_pb2
+
+    return json_format.ParseDict(dict(value), struct_pb2.Struct())
+
+
+@dataclass(frozen=True)
+class Captured:
+    type: str
+    name: str
+    urn: str
+    inputs: Mapping[str, Any]
+    provider: Mapping[str, Any] | None = field(default=None)
+
+    @property
+    def package(self) -> str:
+        return self.type.split(":", 1)[0]
+
+
+def default_provider(
+    package: str, project: str, config: Mapping[str, str]
+) -> dict[str, Any]:
+    """The default provider the engine registers for ``package``."""
+    try:
+        release = version(f"pulumi_{package}")
+    except Exception:  # noqa: BLE001 - an SDK without metadata: no version input
+        release = ""
+    name = "default" + ("_" + release.replace(".", "_") if release else "")
+    inputs = {
+        key.split(":", 1)[1]: value
+        for key, value in config.items()
+        if key.startswith(f"{package}:")
+    }
+    if release:
+        inputs["version"] = release
+    urn = f"urn:pulumi:{STACK}::{project}::{PROVIDER_PREFIX}{package}::{name}"
+    return {
+        "type": f"{PROVIDER_PREFIX}{package}",
+        "name": name,
+        "urn": urn,
+        "inputs": inputs,
+    }
+
+
+def resources(capture_: Mapping[str, Any]) -> list[Captured]:
+    """The custom resources of a capture, each with the provider the engine sends."""
+    registered = capture_["resources"]
+    providers = {
+        item["urn"]: item
+        for item in registered
+        if item["type"].startswith(PROVIDER_PREFIX)
+    }
+    found: list[Captured] = []
+    for item in registered:
+        if not item["custom"] or item["type"].startswith(PROVIDER_PREFIX):
+            continue
+        reference = item["provider"]
+        if reference:
+            provider = providers[reference.rsplit("::", 1)[0]]
+        else:
+            provider = default_provider(
+                item["type"].split(":", 1)[0],
+                capture_["project"],
+                capture_["config"],
+            )
+        found.append(
+            Captured(item["type"], item["name"], item["urn"], item["inputs"], provider)
+        )
+    return found
+
+
+def analyze_request(resource: Captured) -> Any:
+    from pulumi.runtime.proto import analyzer_pb2 as apb
+
+    request = apb.AnalyzeRequest(
+        type=resource.type,
+        name=resource.name,
+        urn=resource.urn,
+        properties=_struct(resource.inputs),
+    )
+    if resource.provider is not None:
+        request.provider.CopyFrom(
+            apb.AnalyzerProviderResource(
+                type=resource.provider["type"],
+                name=resource.provider["name"],
+                urn=resource.provider["urn"],
+                properties=_struct(resource.provider["inputs"]),
+            )
+        )
+    return request
+
+
+def stack_request(found: Iterable[Captured]) -> Any:
+    from pulumi.runtime.proto import analyzer_pb2 as apb
+
+    return apb.AnalyzeStackRequest(
+        resources=[
+            apb.AnalyzerResource(
+                type=resource.type,
+                name=resource.name,
+                urn=resource.urn,
+                properties=_struct(resource.inputs),
+            )
+            for resource in found
+        ]
+    )
+
+
+# --- The real pack, over gRPC ----------------------------------------------------
+
+
+class Pack:
+    """The policy pack as a subprocess, started as the engine starts it."""
+
+    def __init__(self, env: Mapping[str, str] | None = None) -> None:
+        import grpc
+        from pulumi.runtime.proto import analyzer_pb2_grpc
+
+        # Only what the test says: no policy file from the caller's environment,
+        # and none of the engine's PULUMI_* settings (the pack needs none).
+        environment = {
+            key: value
+            for key, value in os.environ.items()
+            if key != "AI_COST_POLICY_CONFIG" and not key.startswith("PULUMI_")
+        }
+        environment.update(env or {})
+        self.stderr = tempfile.TemporaryFile(mode="w+")
+        self.process = subprocess.Popen(
+            [sys.executable, "-u", "-m", "pulumi.policy", "127.0.0.1:1", str(PACK_DIR)],
+            cwd=PACK_DIR,
+            env=environment,
+            stdout=subprocess.PIPE,
+            stderr=self.stderr,
+        )
+        try:
+            port = self._read_port(timeout=60)
+            self.channel = grpc.insecure_channel(f"127.0.0.1:{port}")
+            grpc.channel_ready_future(self.channel).result(timeout=30)
+            self.stub = analyzer_pb2_grpc.AnalyzerStub(self.channel)
+        except BaseException:
+            self.stop()
+            raise
+
+    def _read_port(self, timeout: float) -> int:
+        assert self.process.stdout is not None
+        ready, _, _ = select.select([self.process.stdout], [], [], timeout)
+        line = self.process.stdout.readline() if ready else b""
+        if not line.strip().isdigit():
+            raise RuntimeError(f"the pack did not print its port:\n{self.errors()}")
+        return int(line)
+
+    def errors(self) -> str:
+        self.stderr.seek(0)
+        return self.stderr.read()
+
+    def stop(self) -> None:
+        channel = getattr(self, "channel", None)
+        if channel is not None:
+            channel.close()
+        if self.process.poll() is None:
+            # SIGINT is the pack's clean exit (engines.md §7); it never exits alone.
+            self.process.send_signal(signal.SIGINT)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+        if self.process.stdout is not None:
+            self.process.stdout.close()
+
+    def __enter__(self) -> Pack:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # The Analyzer calls.
+
+    def info(self) -> Any:
+        from google.protobuf import empty_pb2
+
+        return self.stub.GetAnalyzerInfo(empty_pb2.Empty())
+
+    def configure(
+        self,
+        levels: Mapping[str, str],
+        properties: Mapping[str, Mapping[str, Any]] | None = None,
+    ) -> None:
+        """Configure every policy in ``levels``, always with an explicit level.
+
+        A PolicyConfig without one is ADVISORY (enum 0), silently (engines.md §7).
+        """
+        from pulumi.runtime.proto import analyzer_pb2 as apb
+
+        properties = properties or {}
+        self.stub.Configure(
+            apb.ConfigureAnalyzerRequest(
+                policyConfig={
+                    name: apb.PolicyConfig(
+                        enforcementLevel=apb.EnforcementLevel.Value(level.upper()),
+                        properties=_struct(properties.get(name, {})),
+                    )
+                    for name, level in levels.items()
+                }
+            )
+        )
+
+    def analyze(self, request: Any) -> Any:
+        return self.stub.Analyze(request)
+
+    def remediate(self, request: Any) -> Any:
+        return self.stub.Remediate(request)
+
+    def analyze_stack(self, request: Any) -> Any:
+        return self.stub.AnalyzeStack(request)
+
+
+def default_levels(info: Any) -> dict[str, str]:
+    from pulumi.runtime.proto import analyzer_pb2 as apb
+
+    return {
+        policy.name: apb.EnforcementLevel.Name(policy.enforcementLevel).lower()
+        for policy in info.policies
+    }
+
+
+# --- From the pack's answers back to verdicts ------------------------------------
+
+
+def diagnostics(response: Any) -> list[tuple[str, str, str]]:
+    """(policy, level, message) of every diagnostic in an Analyze response."""
+    from pulumi.runtime.proto import analyzer_pb2 as apb
+
+    return [
+        (d.policyName, apb.EnforcementLevel.Name(d.enforcementLevel), d.message)
+        for d in response.diagnostics
+    ]
+
+
+def verdicts(response: Any, rules: Mapping[str, str]) -> dict[str, str]:
+    """rule ID -> verdict, read back through DESIGN.md's mapping.
+
+    ``rules`` maps each rule's policy name to its rule ID. A rule with more than
+    one answer gets a verdict naming them all, so the comparison shows it.
+    """
+    answers: dict[str, list[str]] = {rule: [] for rule in rules.values()}
+    for policy, level, message in diagnostics(response):
+        if policy in rules:
+            answers[rules[policy]].append(VERDICT_OF_LEVEL[level])
+        elif policy == UNKNOWN_POLICY:
+            said = message.split("\n", 1)[1] if "\n" in message else message
+            for name, rule in rules.items():
+                if said.startswith(f"[{name}]"):
+                    answers[rule].append("warning")
+        else:
+            raise AssertionError(f"diagnostic from an unexpected policy: {policy}")
+    for item in response.not_applicable:
+        if item.policy_name in rules:
+            answers[rules[item.policy_name]].append("not-applicable")
+    return {
+        rule: (found[0] if len(found) == 1 else " + ".join(found) or "passed")
+        for rule, found in answers.items()
+    }
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 3 and sys.argv[1] == "capture":
+        result = _capture_in_process(Path(sys.argv[2]).resolve())
+        sys.stdout.flush()
+        print(json.dumps(result))
+    else:
+        sys.exit("usage: pulumi_harness.py capture <program dir>")
