@@ -34,6 +34,8 @@ from typing import Any
 
 import yaml
 
+from ai_cost_policy.catalog import load_catalog
+
 REPO = Path(__file__).resolve().parent.parent
 PACK_DIR = REPO / "pulumi_policies"
 PROGRAMS = REPO / "tests" / "pulumi_programs"
@@ -430,3 +432,46 @@ if __name__ == "__main__":
         print(json.dumps(result))
     else:
         sys.exit("usage: pulumi_harness.py capture <program dir>")
+
+
+# --- Verdicts as the tests compare them --------------------------------------------
+
+FIXTURE_POLICY = REPO / "terraform_fixtures" / "ai-cost-policy.yaml"
+RULE_POLICIES = {
+    "ai-required-cost-tags": "CKV_AICOST_1",
+    "ai-approved-model": "CKV_AICOST_2",
+    "ai-model-cost-tag": "CKV_AICOST_3",
+}
+
+
+def address(resource_type: str, name: str) -> str:
+    entry = load_catalog().by_pulumi_type(resource_type)
+    assert entry is not None, resource_type
+    return f"{entry.terraform_type}.{name}"
+
+
+def configure(
+    pack: Pack,
+    levels: dict[str, str],
+    policy_file: Path = FIXTURE_POLICY,
+    changed_levels: dict[str, str] | None = None,
+    **properties: object,
+) -> None:
+    """Every policy configured as the CLI does: a level each, the same properties."""
+    pack.configure(
+        {**levels, **(changed_levels or {})},
+        {name: {"policyFile": str(policy_file), **properties} for name in levels},
+    )
+
+
+def judge(pack: Pack, capture_: dict) -> dict[tuple[str, str], str]:
+    found: dict[tuple[str, str], str] = {}
+    for resource in resources(capture_):
+        # The engine asks for remediations first; this pack has none to offer.
+        assert list(pack.remediate(analyze_request(resource)).remediations) == []
+        response = pack.analyze(analyze_request(resource))
+        for _, _, message in diagnostics(response):
+            assert "can't run policy" not in message, message
+        for rule, verdict in verdicts(response, RULE_POLICIES).items():
+            found[(address(resource.type, resource.name), rule)] = verdict
+    return found

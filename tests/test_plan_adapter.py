@@ -67,24 +67,6 @@ def test_plan_verdicts_match_expected_file(expected_file: Path) -> None:
         assert {rule: got[address].get(rule) for rule in rules} == rules, address
 
 
-@pytest.mark.parametrize("expected_file", EXPECTED_FILES, ids=_scenario)
-def test_plan_expectations_are_the_twins_with_declared_divergences(
-    expected_file: Path,
-) -> None:
-    plan_expected = yaml.safe_load(expected_file.read_text("utf-8"))
-    twin_dir = (expected_file.parent / plan_expected["twin"]).resolve()
-    twin = yaml.safe_load((twin_dir / "expected.yaml").read_text("utf-8"))
-
-    verdicts = {address: dict(rules) for address, rules in twin["verdicts"].items()}
-    divergences = (twin.get("divergences") or {}).get("terraform_plan", {})
-    for address, rules in divergences.items():
-        for rule, divergence in rules.items():
-            assert divergence["reason"].strip(), f"{address} {rule}: no reason"
-            verdicts[address][rule] = divergence["verdict"]
-
-    assert plan_expected["verdicts"] == verdicts
-
-
 def test_every_scenario_has_a_committed_plan_and_expectations() -> None:
     scenarios = {path.parent.name for path in FIXTURES.glob("*/main.tf")}
     assert {path.stem for path in PLANS.glob("*.json")} == scenarios

@@ -12,23 +12,26 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import REPO, expected_verdicts, load_expected
+from conftest import expected_verdicts, load_expected
 from pulumi_harness import (
+    FIXTURE_POLICY,
     PACK_DIR,
     PROGRAMS,
+    RULE_POLICIES,
     UNKNOWN_POLICY,
     Pack,
     analyze_request,
     capture,
     capture_all,
+    configure,
     default_levels,
     diagnostics,
+    judge,
     resources,
     stack_request,
     verdicts,
 )
 
-from ai_cost_policy.catalog import load_catalog
 from ai_cost_policy.policy import DEFAULT_ANNOUNCEMENT
 from ai_cost_policy.pulumi_inputs import (
     SECRET_SIG,
@@ -41,23 +44,11 @@ from ai_cost_policy.pulumi_inputs import (
 from ai_cost_policy.values import Known, Unknown
 
 AGENT = "aws:bedrock/agentAgent:AgentAgent"
-RULE_POLICIES = {
-    "ai-required-cost-tags": "CKV_AICOST_1",
-    "ai-approved-model": "CKV_AICOST_2",
-    "ai-model-cost-tag": "CKV_AICOST_3",
-}
-FIXTURE_POLICY = REPO / "terraform_fixtures" / "ai-cost-policy.yaml"
 SECRET_MODEL = "meta.llama3-8b-instruct-v1:0"
 
 
 def programs() -> list[Path]:
     return sorted(path.parent for path in PROGRAMS.glob("*/expected.yaml"))
-
-
-def address(resource_type: str, name: str) -> str:
-    entry = load_catalog().by_pulumi_type(resource_type)
-    assert entry is not None, resource_type
-    return f"{entry.terraform_type}.{name}"
 
 
 @pytest.fixture(scope="module")
@@ -76,33 +67,6 @@ def levels(pack: Pack) -> dict[str, str]:
     return default_levels(pack.info())
 
 
-def configure(
-    pack: Pack,
-    levels: dict[str, str],
-    policy_file: Path = FIXTURE_POLICY,
-    changed_levels: dict[str, str] | None = None,
-    **properties: object,
-) -> None:
-    """Every policy configured as the CLI does: a level each, the same properties."""
-    pack.configure(
-        {**levels, **(changed_levels or {})},
-        {name: {"policyFile": str(policy_file), **properties} for name in levels},
-    )
-
-
-def judge(pack: Pack, capture_: dict) -> dict[tuple[str, str], str]:
-    found: dict[tuple[str, str], str] = {}
-    for resource in resources(capture_):
-        # The engine asks for remediations first; this pack has none to offer.
-        assert list(pack.remediate(analyze_request(resource)).remediations) == []
-        response = pack.analyze(analyze_request(resource))
-        for _, _, message in diagnostics(response):
-            assert "can't run policy" not in message, message
-        for rule, verdict in verdicts(response, RULE_POLICIES).items():
-            found[(address(resource.type, resource.name), rule)] = verdict
-    return found
-
-
 def analyze_one(pack: Pack, capture_: dict, name: str):
     (resource,) = [item for item in resources(capture_) if item.name == name]
     return pack.analyze(analyze_request(resource))
@@ -116,25 +80,9 @@ def test_pulumi_program_gets_its_expected_verdicts(pack, levels, captures, progr
     expected_file = load_expected(program / "expected.yaml")
     configure(pack, levels, (program / expected_file["policy"]).resolve())
 
-    expected = expected_verdicts(program / "expected.yaml")
-    divergences = (expected_file.get("divergences") or {}).get("pulumi", {})
-    for resource, rules in divergences.items():
-        for rule, divergence in rules.items():
-            expected[(resource, rule)] = divergence["verdict"]
-    assert judge(pack, captures[program.name]) == expected
+    found = judge(pack, captures[program.name])
 
-
-@pytest.mark.parametrize("program", programs(), ids=lambda path: path.name)
-def test_pulumi_expectations_equal_the_terraform_twin(program):
-    mine = load_expected(program / "expected.yaml")
-    twin = (program / mine["twin"]).resolve()
-    theirs = load_expected(twin / "expected.yaml")
-
-    assert twin.parent == REPO / "terraform_fixtures"
-    assert (program / mine["policy"]).resolve() == (twin / theirs["policy"]).resolve()
-    assert mine["verdicts"] == theirs["verdicts"]
-    for rules in (mine.get("divergences") or {}).get("pulumi", {}).values():
-        assert all(divergence["reason"].strip() for divergence in rules.values())
+    assert found == expected_verdicts(program / "expected.yaml")
 
 
 def test_analyze_stack_takes_every_resource_without_a_finding(pack, levels, captures):
