@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,7 +15,6 @@ from ai_cost_policy.terraform.module import (
     SKIPPED_DIRECTORIES,
     display_path,
     resolve_root_module,
-    terraform_directories,
 )
 from ai_cost_policy.terraform.plan import PlanError, load_plan, resources_from_plan
 
@@ -33,13 +33,25 @@ class ScanResult:
     notes: list[str] = field(default_factory=list)
 
 
-def _plan_files(root: Path) -> list[Path]:
-    return sorted(
-        path
-        for path in root.rglob("*.json")
-        if path.is_file()
-        and not SKIPPED_DIRECTORIES.intersection(path.relative_to(root).parts)
-    )
+def _walk(root: Path) -> tuple[list[Path], list[Path]]:
+    """Directories holding ``.tf`` files and candidate plan files below ``root``.
+
+    Symbolic links to directories are not followed (no loops), and Terraform's and
+    git's own state folders are skipped: they hold provider and module copies, not
+    the code under review.
+    """
+    directories: list[Path] = []
+    plans: list[Path] = []
+    for current, subdirectories, files in os.walk(root, followlinks=False):
+        subdirectories[:] = sorted(
+            name for name in subdirectories if name not in SKIPPED_DIRECTORIES
+        )
+        if any(name.endswith(".tf") for name in files):
+            directories.append(Path(current))
+        plans.extend(
+            Path(current) / name for name in sorted(files) if name.endswith(".json")
+        )
+    return directories, plans
 
 
 def _scan_plan(path: Path, explicit: bool, result: ScanResult) -> None:
@@ -107,8 +119,9 @@ def scan_paths(
         if not path.exists():
             result.errors.append(ScanError(str(path), "no such file or directory"))
         elif path.is_dir():
-            directories.extend(terraform_directories(path))
-            for plan in _plan_files(path):
+            found, plans = _walk(path)
+            directories.extend(found)
+            for plan in plans:
                 _scan_plan(plan, explicit=False, result=result)
         elif path.suffix == ".tf":
             directories.append(path.parent)

@@ -9,7 +9,6 @@ local child modules with their inputs and ``providers`` mapping; ``count`` and
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -100,7 +99,6 @@ def _cli_value(name: str, text: str) -> Any:
 
 def root_variables(
     directory: Path,
-    files: list[ParsedFile],
     result: ModuleResult,
     var_files: Iterable[Path] = (),
     cli_vars: Mapping[str, str] | None = None,
@@ -281,12 +279,9 @@ class _Call:
 MAX_MODULE_DEPTH = 16
 
 
-def _resolve(call: _Call, result: ModuleResult, root: bool, **root_inputs: Any) -> None:
+def _resolve(call: _Call, result: ModuleResult) -> None:
     files = _load(call.directory, result)
-    given = call.given
-    if root:
-        given = root_variables(call.directory, files, result, **root_inputs)
-    scope = _scope(files, _declared(files, given))
+    scope = _scope(files, _declared(files, call.given))
     providers = _providers(files, scope, call.providers)
     catalog = load_catalog()
 
@@ -369,7 +364,6 @@ def _module_call(
             call.depth + 1,
         ),
         result,
-        root=False,
     )
 
 
@@ -394,21 +388,7 @@ def resolve_root_module(
     cli_vars: Mapping[str, str] | None = None,
 ) -> ModuleResult:
     result = ModuleResult()
-    _resolve(
-        _Call(directory.resolve(), "", {}, {}),
-        result,
-        root=True,
-        var_files=list(var_files),
-        cli_vars=cli_vars,
-    )
+    directory = directory.resolve()
+    given = root_variables(directory, result, var_files, cli_vars)
+    _resolve(_Call(directory, "", given, {}), result)
     return result
-
-
-def terraform_directories(root: Path) -> list[Path]:
-    """Every directory below ``root`` holding ``.tf`` files, skipping tool state."""
-    found = []
-    for current, directories, files in os.walk(root, followlinks=False):
-        directories[:] = sorted(d for d in directories if d not in SKIPPED_DIRECTORIES)
-        if any(name.endswith(".tf") for name in files):
-            found.append(Path(current))
-    return sorted(found)
