@@ -22,7 +22,7 @@ def _var(text: str) -> tuple[str, str]:
 
 def _scan(args: argparse.Namespace) -> int:
     from ai_cost_policy.policy import PolicyError, find_policy
-    from ai_cost_policy.report import FORMATS
+    from ai_cost_policy.report import FORMATS, summary_line
     from ai_cost_policy.scan import scan_paths
 
     paths = [Path(path) for path in args.paths]
@@ -48,6 +48,7 @@ def _scan(args: argparse.Namespace) -> int:
             Path(args.output).write_text(output, encoding="utf-8")
         except OSError as error:
             return _error(f"--output {args.output}: {error.strerror}")
+        print(f"{summary_line(result)} (report: {args.output})", file=sys.stderr)
     else:
         sys.stdout.write(output)
 
@@ -96,7 +97,14 @@ def build_parser() -> argparse.ArgumentParser:
     scan = commands.add_parser(
         "scan", help="judge Terraform directories and plan JSON files"
     )
-    scan.add_argument("paths", nargs="*", default=["."], metavar="PATH")
+    scan.add_argument(
+        "paths",
+        nargs="*",
+        default=["."],
+        metavar="PATH",
+        help="Terraform directories (searched recursively), .tf files (their "
+        "directory is scanned) and plan JSON files (default: .)",
+    )
     scan.add_argument("--config", help="policy file (default: looked up, see docs)")
     scan.add_argument(
         "--var-file",

@@ -1,4 +1,4 @@
-"""``ai-cost-policy config validate|show|schema``: the policy file from the shell."""
+"""``ai-cost-policy config ...``: the policy file from the shell."""
 
 from __future__ import annotations
 
@@ -7,14 +7,17 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import yaml
 
 from ai_cost_policy.policy import (
+    POLICY_FILE_NAME,
     SCHEMA,
     Policy,
     PolicyError,
+    default_policy,
     find_policy,
     load_policy_file,
     policy_to_dict,
@@ -62,6 +65,19 @@ def add_config_commands(subparsers: Any) -> None:
     )
     show.set_defaults(handler=show_command)
 
+    init = commands.add_parser(
+        "init",
+        help="write a starting policy file (the embedded default) to edit",
+    )
+    init.add_argument(
+        "file",
+        nargs="?",
+        default=POLICY_FILE_NAME,
+        metavar="FILE",
+        help=f"where to write it (default: ./{POLICY_FILE_NAME}); never overwrites",
+    )
+    init.set_defaults(handler=init_command)
+
     schema = commands.add_parser(
         "schema", help="print the JSON Schema of the policy file"
     )
@@ -98,6 +114,23 @@ def show_command(args: argparse.Namespace) -> int:
     else:
         _note(f"effective policy from {policy.source}")
     sys.stdout.write(render_yaml(policy))
+    return EXIT_OK
+
+
+def init_command(args: argparse.Namespace) -> int:
+    # Writing through the shell (`config show > ai-cost-policy.yaml`) cannot work:
+    # the shell creates the empty file first and the lookup then finds it.
+    target = Path(args.file)
+    if target.exists():
+        _note(f"error: {target}: already exists; not overwritten")
+        return EXIT_ERROR
+    try:
+        with target.open("x", encoding="utf-8") as handle:
+            handle.write(render_yaml(default_policy()))
+    except OSError as error:
+        print(f"{PROG}: error: {target}: {error.strerror}", file=sys.stderr)
+        return EXIT_ERROR
+    _note(f"wrote {target}; edit it, then check it with: {PROG} config validate")
     return EXIT_OK
 
 

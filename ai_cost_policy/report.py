@@ -85,11 +85,22 @@ def render_cli(result: ScanResult) -> str:
         lines.append(f"ERROR    {error.file}: {error.message}")
     for note in sorted(result.notes):
         lines.append(f"note: {note}")
-    totals = summary(result)
-    lines.append(
-        "Summary: " + ", ".join(f"{totals[key]} {key}" for key in (*VERDICTS, "errors"))
-    )
+    lines.append(summary_line(result))
     return "\n".join(lines) + "\n"
+
+
+def summary_line(result: ScanResult) -> str:
+    totals = summary(result)
+    words = {
+        "failed": ("failed", "failed"),
+        "warning": ("warning", "warnings"),
+        "passed": ("passed", "passed"),
+        "not-applicable": ("not applicable", "not applicable"),
+        "errors": ("error", "errors"),
+    }
+    return "Summary: " + ", ".join(
+        f"{totals[key]} {words[key][totals[key] != 1]}" for key in words
+    )
 
 
 FORMATS = {"cli": render_cli, "json": render_json}

@@ -131,6 +131,13 @@ def scan_paths(
     unique = sorted({directory.resolve() for directory in directories})
     _root_modules(unique, result, var_files, cli_vars or {})
     result.findings = evaluate(result.resources, policy)
+    for platform in sorted({resource.platform for resource in result.resources}):
+        if not policy.governs(platform):
+            result.notes.append(
+                f"platform '{platform}' is not governed by the policy (no "
+                f"models.{platform}.approved list): any {platform} model passes "
+                "CKV_AICOST_2"
+            )
     if not result.resources and not result.errors:
         result.notes.append("no AI resources found in the scanned paths")
     return result

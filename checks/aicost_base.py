@@ -83,20 +83,19 @@ class AICostCheck(BaseResourceCheck):
         return Path(os.path.dirname(path))
 
     def _result(self, finding: Finding) -> CheckResult:
-        lines = [finding.message, *finding.details]
+        self.severity = Severities[
+            BcSeverities.LOW if finding.severity == "LOW" else BcSeverities.HIGH
+        ]
         if finding.verdict == "failed":
-            self.severity = Severities[BcSeverities.HIGH]
-            self.details = lines
+            self.details = [finding.message, *finding.details]
             return CheckResult.FAILED
         if finding.verdict == "warning":
-            self.severity = Severities[BcSeverities.LOW]
             self.details = [f"WARN {finding.message}", *finding.details]
             return CheckResult.FAILED
-        self.severity = Severities[BcSeverities.HIGH]
         if finding.verdict == "not-applicable":
             self.details = [f"NOT APPLICABLE {finding.message}"]
         else:
-            self.details = lines
+            self.details = [finding.message, *finding.details]
         return CheckResult.PASSED
 
 

@@ -223,3 +223,20 @@ def test_module_entry_point_runs_the_config_commands(repo: Path) -> None:
 
     assert result.returncode == 0
     assert json.loads(result.stdout)["title"] == SCHEMA["title"]
+
+
+def test_config_init_writes_a_valid_starting_policy_and_never_overwrites(tmp_path):
+    (tmp_path / ".git").mkdir()
+
+    first = run("config", "init", cwd=tmp_path)
+    written = (tmp_path / "ai-cost-policy.yaml").read_text()
+    second = run("config", "init", cwd=tmp_path)
+    validated = run("config", "validate", cwd=tmp_path)
+
+    assert first.returncode == 0
+    assert "version: 1" in written
+    assert second.returncode == 2
+    assert "already exists" in second.stderr
+    assert (tmp_path / "ai-cost-policy.yaml").read_text() == written
+    assert validated.returncode == 0
+    assert "ai-cost-policy.yaml: valid" in validated.stdout

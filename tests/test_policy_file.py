@@ -605,7 +605,7 @@ def test_default_announcement_says_what_the_default_does_and_how_to_change_it() 
     assert f"model tag {policy.model_tag}" in DEFAULT_ANNOUNCEMENT
     assert "no platform is governed" in DEFAULT_ANNOUNCEMENT
     assert f"unknown: {policy.unknown}" in DEFAULT_ANNOUNCEMENT
-    assert "ai-cost-policy config show > ai-cost-policy.yaml" in DEFAULT_ANNOUNCEMENT
+    assert "ai-cost-policy config init" in DEFAULT_ANNOUNCEMENT
     assert all(len(line) <= 88 for line in DEFAULT_ANNOUNCEMENT.splitlines())
 
 

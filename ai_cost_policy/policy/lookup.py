@@ -26,7 +26,7 @@ default policy applies:
   - the model tag ai-model must name the model each resource uses;
   - no platform is governed: any model is accepted, with a note saying so;
   - a value unknown until apply gives a warning (unknown: warn).
-To write your own: ai-cost-policy config show > {POLICY_FILE_NAME}, then edit it
+To write your own: ai-cost-policy config init, then edit {POLICY_FILE_NAME}
 (reference: docs/policy-file.md)."""
 
 

@@ -14,6 +14,7 @@ from typing import ClassVar
 from ai_cost_policy.models import CanonicalModel
 from ai_cost_policy.policy.model import Policy
 from ai_cost_policy.resource import AIResource
+from ai_cost_policy.rules.model_slots import read_models
 
 SATISFIED = "satisfied"
 VIOLATED = "violated"
@@ -107,7 +108,9 @@ def decide(
         verdict=verdict,
         severity=severity,
         platform=resource.platform,
-        models=outcome.models,
+        # Every finding names the resource's model, whatever the rule, so a report
+        # can be grouped by model.
+        models=outcome.models or read_models(resource).models,
         message=message,
         details=details,
         urn=resource.urn,

@@ -13,7 +13,12 @@ from pathlib import Path
 
 from hcl2.parser import hcl2
 from lark import Token, Tree
-from lark.exceptions import LarkError, UnexpectedInput
+from lark.exceptions import (
+    LarkError,
+    UnexpectedCharacters,
+    UnexpectedEOF,
+    UnexpectedInput,
+)
 
 from ai_cost_policy.terraform.expressions import Source
 
@@ -98,8 +103,22 @@ def _parse_text(text: str, path: str) -> Tree:
 
 def _syntax_message(error: UnexpectedInput) -> str:
     column = getattr(error, "column", None)
-    at = f" at column {column}" if column and column > 0 else ""
-    return f"HCL syntax error{at}: unexpected input"
+    at = f" at column {column}" if isinstance(column, int) and column > 0 else ""
+    token = getattr(error, "token", None)
+    if isinstance(error, UnexpectedEOF) or getattr(token, "type", "") == "$END":
+        return (
+            "HCL syntax error: the file ends early; a brace, bracket, parenthesis "
+            "or string is not closed"
+        )
+    if isinstance(error, UnexpectedCharacters):
+        if error.char == '"':
+            return f"HCL syntax error{at}: a string is not closed on this line"
+        return f"HCL syntax error{at}: unexpected character {error.char!r}"
+    if token is not None:
+        # A string literal may hold a secret: name its kind, never its text.
+        shown = "a string" if token.type == "STRING_LIT" else repr(str(token)[:20])
+        return f"HCL syntax error{at}: unexpected {shown}"
+    return f"HCL syntax error{at}"
 
 
 def parse_file(path: Path, display: str) -> ParsedFile:
