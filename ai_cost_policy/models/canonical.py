@@ -36,9 +36,15 @@ Normaliser = Callable[[str], CanonicalModel]
 
 
 def _normalisers() -> dict[str, Normaliser]:
-    from ai_cost_policy.models import bedrock
+    from ai_cost_policy.models import azure, bedrock, huggingface, sagemaker, vertex
 
-    return {"bedrock": bedrock.normalise}
+    return {
+        "bedrock": bedrock.normalise,
+        "azure": azure.normalise,
+        "vertex": vertex.normalise,
+        "huggingface": huggingface.normalise,
+        "sagemaker": sagemaker.normalise,
+    }
 
 
 def normalise(platform: str, written: str) -> CanonicalModel:
