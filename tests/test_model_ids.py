@@ -584,9 +584,7 @@ def near_misses(draw, platform):
     return written[:start] + draw(NOISE) + written[end:]
 
 
-# Bedrock is left out: it strips one geo prefix and one context suffix per pass, so
-# nonsense such as "eu.us.a.b" loses a second prefix when normalised again.
-@pytest.mark.parametrize("platform", ["azure", "vertex", "huggingface", "sagemaker"])
+@pytest.mark.parametrize("platform", PLATFORMS)
 @PROPERTY
 @given(data=st.data())
 def test_any_text_that_gets_a_canonical_id_keeps_it_on_a_second_pass(platform, data):

@@ -33,18 +33,21 @@ _OPAQUE_KINDS = {
 
 
 def _strip_geo(model_id: str, attributes: dict[str, str]) -> str:
+    # A loop, so that normalising a canonical ID again never changes it.
     head, dot, rest = model_id.partition(".")
-    if dot and head in GEO_PREFIXES and "." in rest:
-        attributes["geo_prefix"] = head
-        return rest
+    while dot and head in GEO_PREFIXES and "." in rest:
+        attributes.setdefault("geo_prefix", head)
+        model_id = rest
+        head, dot, rest = model_id.partition(".")
     return model_id
 
 
 def _strip_context(model_id: str, attributes: dict[str, str]) -> str:
     match = _CONTEXT_SUFFIX.match(model_id)
-    if match:
-        attributes["context_suffix"] = match["context"]
-        return match["model"]
+    while match:
+        attributes.setdefault("context_suffix", match["context"])
+        model_id = match["model"]
+        match = _CONTEXT_SUFFIX.match(model_id)
     return model_id
 
 
@@ -82,7 +85,7 @@ def normalise(written: str) -> CanonicalModel:
                 written,
                 None,
                 attributes,
-                f"a Bedrock {kind} ARN does not name a foundation model",
+                "this kind of Bedrock ARN does not name a foundation model",
             )
 
     text = _strip_geo(text, attributes)

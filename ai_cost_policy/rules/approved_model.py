@@ -48,25 +48,27 @@ class ApprovedModel(Rule):
         view = read_models(resource)
         if view.empty:
             return Outcome(NOT_APPLICABLE, "no model is configured on this resource")
-        approved = policy.approved.get(resource.platform)
         problems: list[str] = []
         notes: list[str] = []
 
         for model in view.models:
             if model.canonical is None:
                 continue
+            # A model is judged on its own platform: a Hugging Face model deployed
+            # through Vertex is governed by the huggingface list.
+            approved = policy.approved.get(model.platform)
             denied_by = matches(model.canonical, policy.denied)
             if denied_by:
                 problems.append(f"model {describe(model)} is denied by '{denied_by}'")
             elif approved is None:
                 notes.append(
-                    f"model {describe(model)}: platform '{resource.platform}' is not "
+                    f"model {describe(model)}: platform '{model.platform}' is not "
                     "governed (no approved list in the policy)"
                 )
             elif not matches(model.canonical, approved):
                 problems.append(
                     f"model {describe(model)} is not approved for "
-                    f"{resource.platform} (approved: {', '.join(approved)})"
+                    f"{model.platform} (approved: {', '.join(approved)})"
                 )
             else:
                 notes.append(f"model {describe(model)} is approved")

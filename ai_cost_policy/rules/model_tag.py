@@ -23,8 +23,14 @@ def names(token: str, model: CanonicalModel) -> bool:
     if model.canonical is None:
         return False
     said = normalise(model.platform, token).canonical
-    unversioned = model.canonical.split("@", 1)[0] if "@" in model.canonical else None
-    return said == model.canonical or (unversioned is not None and said == unversioned)
+    if said == model.canonical:
+        return True
+    if "@" not in model.canonical:
+        return False
+    # The tag may name the model without its version: "gpt-4o" reads as "gpt-4o@"
+    # on Azure and stays "claude-sonnet-4-5" without "@..." on Vertex.
+    unversioned = model.canonical.split("@", 1)[0]
+    return said in (unversioned, unversioned + "@")
 
 
 class ModelCostTag(Rule):
