@@ -1,18 +1,30 @@
-"""The catalog of AI resource types, loaded from ``data/catalog.yaml``."""
+"""The catalog of AI resource types, loaded from ``data/catalog.yaml``.
+
+The catalog is data, each entry with its source: which Terraform types and Pulumi
+tokens are AI resources, where their models and tags live, and which resource
+carries the cost of one that cannot be tagged. The comment at the top of the YAML
+file explains the path syntax.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib.resources import files
+from typing import Any
 
 import yaml
+
+MODEL_FORMS = ("id", "azure_parts", "reference", "inventory")
 
 
 @dataclass(frozen=True)
 class ModelLocation:
     terraform: str
     pulumi: str
+    form: str = "id"
+    platform: str | None = None
+    reference_type: str | None = None
 
 
 @dataclass(frozen=True)
@@ -20,18 +32,45 @@ class TagLocation:
     terraform: str
     plan: str
     pulumi: str
-    provider_defaults: str | None
+    provider_defaults: str | None = None
+    labels: bool = False
+    body: str | None = None
+    since_api_version: str | None = None
+
+
+@dataclass(frozen=True)
+class CostParent:
+    """Who pays for a resource that cannot carry tags itself, and why."""
+
+    why: str
+    terraform: str | None = None
+    pulumi: str | None = None
+    type: str | None = None
+
+
+@dataclass(frozen=True)
+class Match:
+    """For generic types (``azapi_resource``): which values of an attribute apply."""
+
+    attribute: str
+    prefix: str
+
+    def accepts(self, value: Any) -> bool:
+        return isinstance(value, str) and value.lower().startswith(self.prefix.lower())
 
 
 @dataclass(frozen=True)
 class CatalogEntry:
     terraform_type: str
-    pulumi_type: str
+    pulumi_type: str | None
     platform: str
     models: tuple[ModelLocation, ...]
     tags: TagLocation | None
-    on_demand_invocation: bool
     source: str
+    on_demand_invocation: bool = False
+    cost_parent: CostParent | None = None
+    cost_attributes: tuple[str, ...] = ()
+    match: Match | None = None
 
 
 @dataclass(frozen=True)
@@ -39,36 +78,55 @@ class Catalog:
     as_of: str
     entries: tuple[CatalogEntry, ...]
 
+    def for_terraform_type(self, terraform_type: str) -> tuple[CatalogEntry, ...]:
+        """Every entry of a Terraform type; generic types have one per ``match``."""
+        return _by_terraform_type(self).get(terraform_type, ())
+
     def by_terraform_type(self, terraform_type: str) -> CatalogEntry | None:
-        return _index(self, "terraform_type").get(terraform_type)
+        """The entry of a type that needs no attribute to tell which entry applies."""
+        entries = self.for_terraform_type(terraform_type)
+        return entries[0] if len(entries) == 1 and entries[0].match is None else None
 
     def by_pulumi_type(self, pulumi_type: str) -> CatalogEntry | None:
-        return _index(self, "pulumi_type").get(pulumi_type)
+        return _by_pulumi_type(self).get(pulumi_type)
 
     @property
     def terraform_types(self) -> tuple[str, ...]:
-        return tuple(entry.terraform_type for entry in self.entries)
+        return tuple(dict.fromkeys(entry.terraform_type for entry in self.entries))
 
     @property
     def pulumi_types(self) -> tuple[str, ...]:
-        return tuple(entry.pulumi_type for entry in self.entries)
+        return tuple(entry.pulumi_type for entry in self.entries if entry.pulumi_type)
 
 
 @cache
-def _index(catalog: Catalog, attribute: str) -> dict[str, CatalogEntry]:
-    return {getattr(entry, attribute): entry for entry in catalog.entries}
+def _by_terraform_type(catalog: Catalog) -> dict[str, tuple[CatalogEntry, ...]]:
+    index: dict[str, list[CatalogEntry]] = {}
+    for entry in catalog.entries:
+        index.setdefault(entry.terraform_type, []).append(entry)
+    return {key: tuple(value) for key, value in index.items()}
+
+
+@cache
+def _by_pulumi_type(catalog: Catalog) -> dict[str, CatalogEntry]:
+    return {entry.pulumi_type: entry for entry in catalog.entries if entry.pulumi_type}
 
 
 def _entry(raw: dict) -> CatalogEntry:
     tags = raw.get("tags")
+    parent = raw.get("cost_parent")
+    match = raw.get("match")
     return CatalogEntry(
         terraform_type=raw["terraform_type"],
-        pulumi_type=raw["pulumi_type"],
+        pulumi_type=raw.get("pulumi_type"),
         platform=raw["platform"],
-        models=tuple(ModelLocation(**model) for model in raw.get("models", ())),
+        models=tuple(ModelLocation(**model) for model in raw.get("models") or ()),
         tags=TagLocation(**tags) if tags else None,
-        on_demand_invocation=bool(raw.get("on_demand_invocation", False)),
         source=raw["source"],
+        on_demand_invocation=bool(raw.get("on_demand_invocation", False)),
+        cost_parent=CostParent(**parent) if parent else None,
+        cost_attributes=tuple(raw.get("cost_attributes") or ()),
+        match=Match(**match) if match else None,
     )
 
 

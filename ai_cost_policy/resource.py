@@ -21,7 +21,7 @@ class Tag:
 
 @dataclass(frozen=True)
 class TagSet:
-    """The effective tags of a resource as far as they can be seen.
+    """The effective tags (or GCP labels) of a resource as far as they can be seen.
 
     ``hidden`` lists the parts whose *keys* cannot be seen (``tags = var.tags`` with
     no value, a ``merge()`` argument that is unknown, a plan's ``tags_all`` known only
@@ -32,15 +32,24 @@ class TagSet:
     tags: Mapping[str, Tag]
     hidden: tuple[Unknown, ...] = ()
     attribute: str = "tags"
+    labels: bool = False
 
 
 @dataclass(frozen=True)
 class ModelSlot:
-    """One place on the resource that names a model, with the value as written."""
+    """One place on the resource that names a model, with the value as written.
+
+    ``reference`` is the address of the resource the value refers to, when it is an
+    expression such as ``aws_bedrock_inference_profile.support.arn``; linking
+    replaces the slot by that resource's models when it is in view.
+    """
 
     attribute: str
     written: Value
     sensitive: bool = False
+    platform: str | None = None
+    form: str = "id"
+    reference: str | None = None
 
 
 @dataclass(frozen=True)
@@ -54,6 +63,12 @@ class AIResource:
     models: tuple[ModelSlot, ...]
     urn: str | None = None
     notes: tuple[str, ...] = field(default=())
+    # The resource that carries the cost of one that cannot be tagged: the address
+    # its parent attribute refers to, and (after linking) whether it is in view.
+    parent_reference: str | None = None
+    parent_in_view: bool = False
+    # Models of untaggable children whose cost this resource carries.
+    attributed_models: tuple[ModelSlot, ...] = ()
 
     @property
     def platform(self) -> str:

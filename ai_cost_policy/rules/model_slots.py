@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from typing import Any
 
 from ai_cost_policy.models import CanonicalModel, normalise
-from ai_cost_policy.resource import AIResource
+from ai_cost_policy.models.azure import from_parts
+from ai_cost_policy.resource import AIResource, ModelSlot
 from ai_cost_policy.values import Known, Unknown
 
 
@@ -21,24 +24,53 @@ class ModelView:
         return not self.models and not self.unknowns
 
 
-def read_models(resource: AIResource) -> ModelView:
+def _text(value: Any) -> str | None:
+    return None if value in (None, "") else str(value)
+
+
+def canonical(slot: ModelSlot, platform: str) -> CanonicalModel | None:
+    """The slot's model, or None when nothing is written there."""
+    if not isinstance(slot.written, Known):
+        return None
+    value = slot.written.value
+    if slot.form == "azure_parts" and isinstance(value, dict):
+        model = from_parts(
+            str(value.get("name") or ""),
+            _text(value.get("version")),
+            _text(value.get("format")),
+            _text(value.get("publisher")),
+        )
+    elif value in (None, "") or isinstance(value, (dict, list)):
+        return None
+    else:
+        model = normalise(slot.platform or platform, str(value))
+    return replace(model, sensitive=True) if slot.sensitive else model
+
+
+def read_models(resource: AIResource, attributed: bool = False) -> ModelView:
+    """The resource's own models; with ``attributed``, also its children's."""
+    slots: Iterable[ModelSlot] = resource.models
+    if attributed:
+        slots = (*resource.models, *resource.attributed_models)
     models: list[CanonicalModel] = []
     unknowns: list[str] = []
-    for slot in resource.models:
+    for slot in slots:
+        if slot.form == "inventory":
+            continue
         if isinstance(slot.written, Unknown):
             unknowns.append(f"{slot.attribute} is {slot.written.describe()}")
-        elif isinstance(slot.written, Known) and slot.written.value not in (None, ""):
-            model = normalise(resource.platform, str(slot.written.value))
-            if slot.sensitive:
-                model = replace(model, sensitive=True)
-            models.append(model)
-            if model.canonical is None:
-                unknowns.append(f"{slot.attribute}: {model.opaque_reason}")
+            continue
+        model = canonical(slot, resource.platform)
+        if model is None:
+            continue
+        models.append(model)
+        if model.canonical is None:
+            unknowns.append(f"{slot.attribute}: {model.opaque_reason}")
     return ModelView(tuple(models), tuple(unknowns))
 
 
 def describe(model: CanonicalModel) -> str:
-    written, canonical = model.shown()
-    if canonical is None or canonical == written:
+    written, canonical_id = model.shown()
+    if canonical_id is None or canonical_id == written:
         return f"'{written}'"
-    return f"'{written}' (canonical '{canonical}')"
+    return f"'{written}' (canonical '{canonical_id}')"

@@ -14,23 +14,32 @@ from ai_cost_policy.rules.base import (
     Rule,
 )
 from ai_cost_policy.rules.model_slots import describe, read_models
-from ai_cost_policy.rules.tags import display_value, near_misses, provenance
+from ai_cost_policy.rules.tags import (
+    display_value,
+    key_for,
+    label_safe,
+    near_misses,
+    provenance,
+    untaggable,
+    visible,
+)
 from ai_cost_policy.values import Known
 
 
-def names(token: str, model: CanonicalModel) -> bool:
+def names(token: str, model: CanonicalModel, labels: bool = False) -> bool:
     """True when one word of the tag value names ``model``, with or without version."""
     if model.canonical is None:
         return False
-    said = normalise(model.platform, token).canonical
-    if said == model.canonical:
-        return True
-    if "@" not in model.canonical:
-        return False
-    # The tag may name the model without its version: "gpt-4o" reads as "gpt-4o@"
-    # on Azure and stays "claude-sonnet-4-5" without "@..." on Vertex.
-    unversioned = model.canonical.split("@", 1)[0]
-    return said in (unversioned, unversioned + "@")
+    accepted = {model.canonical}
+    if "@" in model.canonical:
+        # The tag may name the model without its version: "gpt-4o" reads as
+        # "gpt-4o@" on Azure and stays "claude-sonnet-4-5" on Vertex.
+        unversioned = model.canonical.split("@", 1)[0]
+        accepted |= {unversioned, unversioned + "@"}
+    if labels:
+        # A label cannot hold "/", "@" or ".", so both sides are compared as labels.
+        return label_safe(token) in {label_safe(item) for item in accepted}
+    return normalise(model.platform, token).canonical in accepted
 
 
 class ModelCostTag(Rule):
@@ -53,17 +62,17 @@ class ModelCostTag(Rule):
     )
 
     def evaluate(self, resource: AIResource, policy: Policy) -> Outcome:
-        key = policy.model_tag
-        if key is None:
+        if policy.model_tag is None:
             return Outcome(NOT_APPLICABLE, "the policy sets no model tag")
         if resource.tags is None:
-            return Outcome(NOT_APPLICABLE, "this resource type cannot carry tags")
-        view = read_models(resource)
+            return Outcome(NOT_APPLICABLE, untaggable(resource))
+        view = read_models(resource, attributed=True)
         if view.empty:
             return Outcome(NOT_APPLICABLE, "no model is configured on this resource")
         tags = resource.tags
+        key = key_for(policy.model_tag, tags)
         details = (provenance(tags),)
-        tag = tags.tags.get(key)
+        tag = visible(tags).get(key)
 
         if tag is None:
             if tags.hidden:
@@ -93,7 +102,7 @@ class ModelCostTag(Rule):
             model
             for model in view.models
             if model.canonical is not None
-            and not any(names(word, model) for word in words)
+            and not any(names(word, model, tags.labels) for word in words)
         ]
         if unnamed:
             return Outcome(

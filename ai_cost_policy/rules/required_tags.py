@@ -12,7 +12,14 @@ from ai_cost_policy.rules.base import (
     Outcome,
     Rule,
 )
-from ai_cost_policy.rules.tags import display_value, near_misses, provenance
+from ai_cost_policy.rules.tags import (
+    display_value,
+    key_for,
+    near_misses,
+    provenance,
+    untaggable,
+    visible,
+)
 from ai_cost_policy.values import Known
 
 ON_DEMAND_NOTE = (
@@ -41,11 +48,12 @@ def _problem(requirement: TagRequirement, tag: Tag) -> str | None:
 
 
 def _missing(requirement: TagRequirement, tags: TagSet) -> str:
-    problem = f"required tag '{requirement.key}' is missing"
-    guesses = near_misses(requirement.key, tags)
+    key = key_for(requirement.key, tags)
+    problem = f"required {'label' if tags.labels else 'tag'} '{key}' is missing"
+    guesses = near_misses(key, tags)
     if guesses:
         found = ", ".join(f"'{guess}'" for guess in guesses)
-        problem += f"; found {found}: did you mean '{requirement.key}'?"
+        problem += f"; found {found}: did you mean '{key}'?"
     return problem
 
 
@@ -74,13 +82,14 @@ class RequiredCostTags(Rule):
 
     def evaluate(self, resource: AIResource, policy: Policy) -> Outcome:
         if resource.tags is None:
-            return Outcome(NOT_APPLICABLE, "this resource type cannot carry tags")
+            return Outcome(NOT_APPLICABLE, untaggable(resource))
         tags = resource.tags
+        present = visible(tags)
         problems: list[str] = []
         unknowns: list[str] = []
 
         for requirement in policy.required_tags:
-            tag = tags.tags.get(requirement.key)
+            tag = present.get(key_for(requirement.key, tags))
             if tag is None:
                 if tags.hidden:
                     unknowns.append(

@@ -5,8 +5,33 @@ from __future__ import annotations
 import difflib
 import re
 
-from ai_cost_policy.resource import Tag, TagSet
+from ai_cost_policy.resource import AIResource, Tag, TagSet
 from ai_cost_policy.values import Known
+
+LABEL_LENGTH = 63
+
+
+def label_safe(text: str) -> str:
+    """What a GCP label can hold: lower case, ``[a-z0-9_-]``, at most 63 characters."""
+    return re.sub(r"[^a-z0-9_-]", "_", text.lower())[:LABEL_LENGTH]
+
+
+def visible(tags: TagSet) -> dict[str, Tag]:
+    """The tags a rule judges: on GCP, Google's own ``goog-*`` labels are not yours."""
+    if not tags.labels:
+        return dict(tags.tags)
+    return {key: tag for key, tag in tags.tags.items() if not key.startswith("goog-")}
+
+
+def key_for(key: str, tags: TagSet) -> str:
+    """The key as it must appear: a GCP label key is the label-safe form."""
+    return label_safe(key) if tags.labels else key
+
+
+def noun(tags: TagSet | None, resource: AIResource) -> str:
+    if tags is not None and tags.labels:
+        return "label"
+    return "label" if resource.platform == "vertex" else "tag"
 
 
 def _fold(key: str) -> str:
@@ -16,7 +41,7 @@ def _fold(key: str) -> str:
 def near_misses(key: str, tags: TagSet) -> list[str]:
     """Keys that are probably a typo of ``key``: ``CostCenter`` for ``cost-center``."""
     folded = _fold(key)
-    candidates = [found for found in tags.tags if found != key]
+    candidates = [found for found in visible(tags) if found != key]
     same = [found for found in candidates if _fold(found) == folded]
     close = difflib.get_close_matches(key, candidates, n=3, cutoff=0.8)
     return sorted(set(same) | set(close))
@@ -31,14 +56,38 @@ def display_value(tag: Tag) -> str:
 
 
 def provenance(tags: TagSet) -> str:
-    if not tags.tags:
-        seen = f"no tags are set ({tags.attribute})"
+    shown = visible(tags)
+    kind = "labels" if tags.labels else "tags"
+    if not shown:
+        seen = f"no {kind} are set ({tags.attribute})"
     else:
-        seen = "tags seen: " + ", ".join(
-            f"{key} from {tags.tags[key].source}" for key in sorted(tags.tags)
+        seen = f"{kind} seen: " + ", ".join(
+            f"{key} from {shown[key].source}" for key in sorted(shown)
         )
     if tags.hidden:
         seen += "; keys that cannot be seen: " + ", ".join(
             part.describe() for part in tags.hidden
         )
     return seen
+
+
+def untaggable(resource: AIResource) -> str:
+    """Why rules 1 and 3 do not apply here, and where the cost goes instead."""
+    message = f"this resource cannot carry {noun(None, resource)}s"
+    parent = resource.entry.cost_parent
+    if parent is None:
+        return message
+    message += f": {parent.why}"
+    if resource.parent_in_view:
+        return (
+            f"{message}; its cost goes to {resource.parent_reference}, which is "
+            "checked in its place"
+        )
+    if parent.type:
+        looked = (
+            f" ({resource.parent_reference} is not in the scanned code)"
+            if resource.parent_reference
+            else ""
+        )
+        return f"{message}; its cost goes to the {parent.type} it uses{looked}"
+    return message

@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ai_cost_policy.catalog import CatalogEntry, load_catalog
-from ai_cost_policy.resource import AIResource, ModelSlot, Tag, TagSet
+from ai_cost_policy.catalog import load_catalog
+from ai_cost_policy.linking import link
+from ai_cost_policy.resource import AIResource
 from ai_cost_policy.terraform.expressions import PartialMap, Scope, evaluate
 from ai_cost_policy.terraform.hcl import (
     Block,
@@ -24,7 +25,14 @@ from ai_cost_policy.terraform.hcl import (
     parse_expression,
     parse_file,
 )
-from ai_cost_policy.values import ABSENT, Known, Unknown, Value
+from ai_cost_policy.terraform.resources import (
+    ProviderDefaults,
+    build,
+    document,
+    entry_for,
+    provider_defaults,
+)
+from ai_cost_policy.values import Unknown
 
 SKIPPED_DIRECTORIES = {".terraform", ".git"}
 
@@ -36,15 +44,6 @@ def display_path(path: Path) -> str:
         return absolute.relative_to(Path.cwd().resolve()).as_posix()
     except ValueError:
         return absolute.as_posix()
-
-
-@dataclass
-class ProviderDefaults:
-    """What one provider configuration adds to every resource that uses it."""
-
-    name: str
-    tags: Any
-    where: str
 
 
 @dataclass
@@ -153,14 +152,7 @@ def _providers(
         key = (
             f"{block.labels[0]}.{alias}" if isinstance(alias, str) else block.labels[0]
         )
-        tags: Any = None
-        for default_tags in block.nested("default_tags"):
-            node = default_tags.attributes.get("tags")
-            if node is not None:
-                tags = evaluate(node, scope, block.source)
-        providers[key] = ProviderDefaults(
-            key, tags, f"{block.source.path}:{block.line}"
-        )
+        providers[key] = provider_defaults(block, scope, key)
     return providers
 
 
@@ -169,67 +161,6 @@ def _provider_key(block: Block, resource_type: str) -> str:
     if node is not None:
         return block.source.snippet(node)
     return resource_type.split("_", 1)[0]
-
-
-def _tag_set(
-    entry: CatalogEntry, block: Block, scope: Scope, provider: ProviderDefaults | None
-) -> TagSet | None:
-    if entry.tags is None:
-        return None
-    tags: dict[str, Tag] = {}
-    hidden: list[Unknown] = []
-    attribute = entry.tags.terraform
-    layers: list[tuple[Any, str]] = []
-    if (
-        entry.tags.provider_defaults
-        and provider is not None
-        and provider.tags is not None
-    ):
-        layers.append(
-            (
-                provider.tags,
-                f"default_tags of provider {provider.name} at {provider.where}",
-            )
-        )
-        attribute += " + provider default_tags"
-    node = block.attributes.get(entry.tags.terraform)
-    if node is not None:
-        line = block.line if node.meta.empty else node.meta.line
-        layers.append(
-            (evaluate(node, scope, block.source), f"tags at {block.source.path}:{line}")
-        )
-
-    for value, where in layers:
-        if isinstance(value, Unknown):
-            hidden.append(value)
-            continue
-        if not isinstance(value, dict):
-            continue
-        hidden.extend(getattr(value, "hidden", ()))
-        for key, item in value.items():
-            known = item if isinstance(item, Unknown) else Known(_text(item))
-            tags[key] = Tag(key, known, where)
-    return TagSet(tags, tuple(hidden), attribute)
-
-
-def _text(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return "" if value is None else str(value)
-
-
-def _model(block: Block, scope: Scope, attribute: str) -> Value:
-    node = block.attributes.get(attribute)
-    if node is None:
-        return ABSENT
-    value = evaluate(node, scope, block.source)
-    if isinstance(value, Unknown):
-        return value
-    if value is None:
-        return ABSENT
-    if isinstance(value, (dict, list)):
-        return Unknown(block.source.snippet(node), "the value is not a model ID string")
-    return Known(_text(value))
 
 
 def _instances(block: Block, scope: Scope) -> list[tuple[str, dict[str, Any]]]:
@@ -289,29 +220,20 @@ def _resolve(call: _Call, result: ModuleResult) -> None:
         if len(block.labels) != 2:
             continue
         resource_type, name = block.labels
-        entry = catalog.by_terraform_type(resource_type)
-        if entry is None:
+        if not catalog.for_terraform_type(resource_type):
             continue
         provider = providers.get(_provider_key(block, resource_type))
         for key, iteration in _instances(block, scope):
             instance_scope = Scope(
                 variables=scope.variables, locals=scope.locals, iteration=iteration
             )
+            values = document(block, instance_scope)
+            entry = entry_for(catalog, resource_type, values)
+            if entry is None:
+                continue
+            address = f"{call.prefix}{resource_type}.{name}{key}"
             result.resources.append(
-                AIResource(
-                    address=f"{call.prefix}{resource_type}.{name}{key}",
-                    entry=entry,
-                    engine="terraform",
-                    file=block.source.path,
-                    line=block.line,
-                    tags=_tag_set(entry, block, instance_scope, provider),
-                    models=tuple(
-                        ModelSlot(
-                            loc.terraform, _model(block, instance_scope, loc.terraform)
-                        )
-                        for loc in entry.models
-                    ),
-                )
+                build(entry, address, block, values, provider, call.prefix)
             )
 
     for block in _blocks(files, "module"):
@@ -391,4 +313,5 @@ def resolve_root_module(
     directory = directory.resolve()
     given = root_variables(directory, result, var_files, cli_vars)
     _resolve(_Call(directory, "", given, {}), result)
+    result.resources = link(result.resources)
     return result

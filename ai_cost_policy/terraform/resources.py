@@ -1,0 +1,226 @@
+"""One Terraform resource block, evaluated, as the neutral AI resource.
+
+The block is first evaluated into a plain document (attributes as values, nested
+blocks as lists, like a plan's ``after``), so that the catalog's paths read HCL and
+plan JSON the same way. Tags follow each provider family's own merge rule: AWS
+``default_tags`` and Google ``default_labels`` merge under the resource's own,
+azapi ``default_tags`` apply only to a resource that sets no tags at all.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from ai_cost_policy.attribute_paths import walk
+from ai_cost_policy.catalog import Catalog, CatalogEntry, ModelLocation
+from ai_cost_policy.resource import AIResource, ModelSlot, Tag, TagSet
+from ai_cost_policy.terraform.expressions import Scope, evaluate
+from ai_cost_policy.terraform.hcl import Block
+from ai_cost_policy.values import Known, Unknown
+
+_NOT_RESOURCES = {"var", "local", "module", "data", "each", "count", "path", "self"}
+_REFERENCE = re.compile(
+    r"(?<![\w.])(?P<type>[a-z][a-z0-9]*_[a-z0-9_]+)\.(?P<name>[A-Za-z_][\w-]*)"
+    r"(?P<index>\[[^\]]*\])?"
+)
+DEFAULTS_NAME = {
+    "aws": "default_tags",
+    "google": "default_labels",
+    "azapi": "default_tags",
+}
+
+
+@dataclass
+class ProviderDefaults:
+    """What one provider configuration adds to every resource that uses it."""
+
+    name: str
+    tags: Any
+    where: str
+
+
+def provider_defaults(block: Block, scope: Scope, key: str) -> ProviderDefaults:
+    tags: Any = None
+    for default_tags in block.nested("default_tags"):
+        node = default_tags.attributes.get("tags")
+        if node is not None:
+            tags = evaluate(node, scope, block.source)
+    for attribute in ("default_labels", "default_tags"):
+        node = block.attributes.get(attribute)
+        if node is not None:
+            tags = evaluate(node, scope, block.source)
+    return ProviderDefaults(key, tags, f"{block.source.path}:{block.line}")
+
+
+def document(block: Block, scope: Scope) -> dict[str, Any]:
+    """The block as plain values: attributes evaluated, nested blocks as lists."""
+    values: dict[str, Any] = {
+        name: evaluate(node, scope, block.source)
+        for name, node in block.attributes.items()
+        if name not in ("count", "for_each", "provider", "depends_on")
+    }
+    for nested in block.blocks:
+        if nested.kind == "dynamic" and nested.labels:
+            values[nested.labels[0]] = Unknown(
+                f'dynamic "{nested.labels[0]}"',
+                "dynamic blocks are not expanded by ai-cost-policy",
+            )
+        elif nested.kind != "lifecycle":
+            values.setdefault(nested.kind, []).append(document(nested, scope))
+    return values
+
+
+def entry_for(
+    catalog: Catalog, resource_type: str, values: dict[str, Any]
+) -> CatalogEntry | None:
+    for entry in catalog.for_terraform_type(resource_type):
+        if entry.match is None or entry.match.accepts(
+            values.get(entry.match.attribute)
+        ):
+            return entry
+    return None
+
+
+def reference(value: Any, prefix: str) -> str | None:
+    """The resource an unknown value refers to: ``aws_x.y.arn`` -> ``aws_x.y``."""
+    if not isinstance(value, Unknown):
+        return None
+    for match in _REFERENCE.finditer(value.expression):
+        if match["type"] not in _NOT_RESOURCES:
+            index = (match["index"] or "").replace("'", '"')
+            return f"{prefix}{match['type']}.{match['name']}{index}"
+    return None
+
+
+def _is_unknown(value: Any) -> bool:
+    return isinstance(value, Unknown)
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "" if value is None else str(value)
+
+
+def _written(found_value: Any, location: ModelLocation) -> Known | Unknown:
+    if isinstance(found_value, Unknown):
+        return found_value
+    if location.form == "azure_parts" and isinstance(found_value, dict):
+        for part in ("name", "version", "format"):
+            if isinstance(found_value.get(part), Unknown):
+                return found_value[part]
+        return Known(found_value)
+    if isinstance(found_value, (dict, list)):
+        return Unknown(location.terraform, "the value is not a model ID")
+    return Known(_text(found_value))
+
+
+def model_slots(
+    entry: CatalogEntry, values: dict[str, Any], prefix: str
+) -> tuple[ModelSlot, ...]:
+    slots = []
+    for location in entry.models:
+        for found in walk(values, location.terraform, is_unknown=_is_unknown):
+            slots.append(
+                ModelSlot(
+                    attribute=found.path,
+                    written=_written(found.value, location),
+                    platform=location.platform or entry.platform,
+                    form=location.form,
+                    reference=reference(found.value, prefix),
+                )
+            )
+    return tuple(slots)
+
+
+def _api_version_supports_tags(entry: CatalogEntry, values: dict[str, Any]) -> bool:
+    since = entry.tags.since_api_version if entry.tags else None
+    kind = values.get(entry.match.attribute) if entry.match else None
+    if since is None or not isinstance(kind, str) or "@" not in kind:
+        return True
+    return kind.split("@", 1)[1][:10] >= since[:10]
+
+
+def _layer(value: Any, where: str, tags: dict[str, Tag], hidden: list[Unknown]) -> None:
+    if isinstance(value, Unknown):
+        hidden.append(value)
+        return
+    if not isinstance(value, dict):
+        return
+    hidden.extend(getattr(value, "hidden", ()))
+    for key, item in value.items():
+        known = item if isinstance(item, Unknown) else Known(_text(item))
+        tags[str(key)] = Tag(str(key), known, where)
+
+
+def tag_set(
+    entry: CatalogEntry,
+    block: Block,
+    values: dict[str, Any],
+    provider: ProviderDefaults | None,
+) -> TagSet | None:
+    location = entry.tags
+    if location is None or not _api_version_supports_tags(entry, values):
+        return None
+    node = block.attributes.get(location.terraform)
+    line = block.line if node is None or node.meta.empty else node.meta.line
+    own = values.get(location.terraform)
+    attribute = location.terraform
+    where = f"{location.terraform} at {block.source.path}:{line}"
+    if own is None and location.body:
+        own = next(
+            (
+                found.value
+                for found in walk(values, location.body, is_unknown=_is_unknown)
+            ),
+            None,
+        )
+        attribute, where = (
+            location.body,
+            f"{location.body} at {block.source.path}:{line}",
+        )
+
+    tags: dict[str, Tag] = {}
+    hidden: list[Unknown] = []
+    family = location.provider_defaults
+    defaults = provider.tags if provider is not None and family else None
+    merges = family in ("aws", "google")
+    if defaults is not None and (merges or own is None):
+        name = DEFAULTS_NAME.get(family or "", "defaults")
+        _layer(
+            defaults,
+            f"{name} of provider {provider.name} at {provider.where}",
+            tags,
+            hidden,
+        )
+        attribute += f" + provider {name}"
+    if own is not None:
+        _layer(own, where, tags, hidden)
+    return TagSet(tags, tuple(hidden), attribute, labels=location.labels)
+
+
+def build(
+    entry: CatalogEntry,
+    address: str,
+    block: Block,
+    values: dict[str, Any],
+    provider: ProviderDefaults | None,
+    prefix: str,
+) -> AIResource:
+    tags = tag_set(entry, block, values, provider)
+    parent = entry.cost_parent
+    parent_reference = None
+    if tags is None and parent is not None and parent.terraform:
+        parent_reference = reference(values.get(parent.terraform), prefix)
+    return AIResource(
+        address=address,
+        entry=entry,
+        engine="terraform",
+        file=block.source.path,
+        line=block.line,
+        tags=tags,
+        models=model_slots(entry, values, prefix),
+        parent_reference=parent_reference,
+    )
