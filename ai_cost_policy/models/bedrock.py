@@ -90,4 +90,8 @@ def normalise(written: str) -> CanonicalModel:
 
     text = _strip_geo(text, attributes)
     text = _strip_context(text, attributes)
+    if not text or any(char.isspace() for char in text):
+        return CanonicalModel(
+            "bedrock", written, None, attributes, "a model ID has no spaces"
+        )
     return CanonicalModel("bedrock", written, text, attributes)

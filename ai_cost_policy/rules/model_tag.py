@@ -36,10 +36,13 @@ def names(token: str, model: CanonicalModel, labels: bool = False) -> bool:
         # "gpt-4o@" on Azure and stays "claude-sonnet-4-5" on Vertex.
         unversioned = model.canonical.split("@", 1)[0]
         accepted |= {unversioned, unversioned + "@"}
+    said = normalise(model.platform, token).canonical
     if labels:
-        # A label cannot hold "/", "@" or ".", so both sides are compared as labels.
-        return label_safe(token) in {label_safe(item) for item in accepted}
-    return normalise(model.platform, token).canonical in accepted
+        # A label cannot hold "/", "@" or ".", so both sides are compared as labels;
+        # "gemini-2_5-flash" still names google/gemini-2.5-flash.
+        written = {label_safe(token)} | ({label_safe(said)} if said else set())
+        return bool(written & {label_safe(item) for item in accepted})
+    return said in accepted
 
 
 class ModelCostTag(Rule):
@@ -71,16 +74,22 @@ class ModelCostTag(Rule):
             return Outcome(NOT_APPLICABLE, "no model is configured on this resource")
         tags = resource.tags
         key = key_for(policy.model_tag, tags)
-        details = (provenance(tags),)
+        kind = "label" if tags.labels else "tag"
+        details: tuple[str, ...] = (provenance(tags),)
+        if resource.attributed_models:
+            details += (
+                "it carries the cost of resources that cannot be tagged: "
+                + ", ".join(slot.attribute for slot in resource.attributed_models),
+            )
         tag = visible(tags).get(key)
 
         if tag is None:
             if tags.hidden:
                 hidden = ", ".join(part.describe() for part in tags.hidden)
                 return Outcome(
-                    UNKNOWN, f"model tag '{key}' may come from {hidden}", details
+                    UNKNOWN, f"model {kind} '{key}' may come from {hidden}", details
                 )
-            problem = f"model tag '{key}' is missing"
+            problem = f"model {kind} '{key}' is missing"
             guesses = near_misses(key, tags)
             if guesses:
                 found = ", ".join(f"'{guess}'" for guess in guesses)
@@ -92,7 +101,7 @@ class ModelCostTag(Rule):
         if not isinstance(tag.value, Known):
             return Outcome(
                 UNKNOWN,
-                f"model tag '{key}' is {display_value(tag)}",
+                f"model {kind} '{key}' is {display_value(tag)}",
                 details,
                 view.models,
             )
@@ -107,8 +116,8 @@ class ModelCostTag(Rule):
         if unnamed:
             return Outcome(
                 VIOLATED,
-                f"model tag '{key}' is {display_value(tag)} but the resource uses "
-                + ", ".join(describe(model) for model in unnamed),
+                f"model {kind} '{key}' is {display_value(tag)} but the models used "
+                "include " + ", ".join(describe(model) for model in unnamed),
                 details,
                 view.models,
             )
@@ -116,7 +125,7 @@ class ModelCostTag(Rule):
             return Outcome(UNKNOWN, "; ".join(view.unknowns), details, view.models)
         return Outcome(
             SATISFIED,
-            f"model tag '{key}' names the model used",
+            f"model {kind} '{key}' names the model used",
             details,
             view.models,
         )
