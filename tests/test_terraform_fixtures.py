@@ -34,7 +34,13 @@ def checkov_results():
 
 @pytest.mark.parametrize("scenario", scenarios(), ids=lambda path: path.name)
 def test_checkov_agrees_with_the_expected_verdicts_for_hcl(checkov_results, scenario):
-    found = checkov_results.get(f"/{scenario.name}/main.tf")
+    # A scenario may spread over several files and local modules.
+    found = {
+        key: verdict
+        for path, verdicts in checkov_results.items()
+        if path.startswith(f"/{scenario.name}/")
+        for key, verdict in verdicts.items()
+    }
 
     assert found == expected_verdicts(scenario / "expected.yaml")
 
