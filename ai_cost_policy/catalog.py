@@ -21,7 +21,7 @@ MODEL_FORMS = ("id", "azure_parts", "reference", "inventory")
 @dataclass(frozen=True)
 class ModelLocation:
     terraform: str
-    pulumi: str
+    pulumi: str | None = None
     form: str = "id"
     platform: str | None = None
     reference_type: str | None = None
@@ -31,7 +31,7 @@ class ModelLocation:
 class TagLocation:
     terraform: str
     plan: str
-    pulumi: str
+    pulumi: str | None
     provider_defaults: str | None = None
     labels: bool = False
     body: str | None = None
@@ -138,3 +138,47 @@ def load_catalog() -> Catalog:
         as_of=str(raw["as_of"]),
         entries=tuple(_entry(item) for item in raw["resources"]),
     )
+
+
+def user_entry(raw: dict[str, Any]) -> CatalogEntry:
+    """A resource type from the policy file's ``resource_types``, with defaults."""
+    tags = raw.get("tags")
+    if tags is not None:
+        tags = {
+            "plan": tags["terraform"],
+            "pulumi": "tags",
+            **tags,
+        }
+    return _entry({**raw, "tags": tags, "models": raw.get("models") or []})
+
+
+def user_entry_document(entry: CatalogEntry) -> dict[str, Any]:
+    """The policy-file form of a user-defined type, for ``config show``."""
+    document: dict[str, Any] = {"terraform_type": entry.terraform_type}
+    if entry.pulumi_type:
+        document["pulumi_type"] = entry.pulumi_type
+    document["platform"] = entry.platform
+    document["models"] = [
+        {
+            key: value
+            for key, value in vars(location).items()
+            if value is not None and not (key == "form" and value == "id")
+        }
+        for location in entry.models
+    ]
+    if entry.tags is None:
+        document["tags"] = None
+    else:
+        document["tags"] = {
+            key: value
+            for key, value in vars(entry.tags).items()
+            if value not in (None, False) and key not in ("body", "since_api_version")
+        }
+    document["source"] = entry.source
+    return document
+
+
+def with_user_types(catalog: Catalog, entries: tuple[CatalogEntry, ...]) -> Catalog:
+    if not entries:
+        return catalog
+    return Catalog(as_of=catalog.as_of, entries=catalog.entries + entries)

@@ -31,30 +31,46 @@ class Verdicts:
     resources: dict[str, AIResource]
 
     def finding(self, rule_id: str, address: str, resource_type: str) -> Finding:
-        entry = load_catalog().by_terraform_type(resource_type)
-        if entry is None:
+        entries = load_catalog().for_terraform_type(resource_type)
+        if not entries:
             raise LookupError(f"{resource_type} is not in the catalog")
-        policy = self.policy
         resource = self.resources.get(address)
-        if resource is None or policy is None:
-            reason = self.problem or "ai-cost-policy could not resolve this resource"
-            resource = _unresolved(address, entry, self.engine, reason)
+        policy = self.policy
+        reason = self.problem or "ai-cost-policy could not resolve this resource"
         if policy is None:
-            return Finding(
-                rule=rule_id,
-                policy_name="",
-                resource=address,
-                resource_type=resource_type,
-                engine=self.engine,
-                file=None,
-                line=None,
-                verdict="failed",
-                severity="HIGH",
-                platform=entry.platform,
-                models=(),
-                message=reason,
-            )
+            return self._verdict(rule_id, address, entries[0], "failed", reason)
+        if resource is None and self.problem is None:
+            if all(entry.match is not None for entry in entries):
+                # A generic type (azapi_resource) whose `type` is not an AI one.
+                return self._verdict(
+                    rule_id,
+                    address,
+                    entries[0],
+                    "not-applicable",
+                    f"this {resource_type} is not of an AI resource type in the "
+                    "catalog",
+                )
+        if resource is None:
+            resource = _unresolved(address, entries[0], self.engine, reason)
         return evaluate_rule(rule_id, resource, policy)
+
+    def _verdict(
+        self, rule_id: str, address: str, entry, verdict: str, message: str
+    ) -> Finding:
+        return Finding(
+            rule=rule_id,
+            policy_name="",
+            resource=address,
+            resource_type=entry.terraform_type,
+            engine=self.engine,
+            file=None,
+            line=None,
+            verdict=verdict,
+            severity="HIGH",
+            platform=entry.platform,
+            models=(),
+            message=message,
+        )
 
 
 def _unresolved(address: str, entry, engine: str, reason: str) -> AIResource:
@@ -93,7 +109,8 @@ def analysis_for_root_module(directory: Path) -> Verdicts:
     key = ("terraform", str(directory), _stamp(tf_files(directory)))
     if key not in _cache:
         policy, problem = _policy_for(directory)
-        result = resolve_root_module(directory)
+        catalog = policy.catalog() if policy is not None else None
+        result = resolve_root_module(directory, catalog=catalog)
         if result.errors and problem is None:
             problem = "; ".join(str(error) for error in result.errors)
         _cache[key] = Verdicts(

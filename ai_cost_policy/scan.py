@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ai_cost_policy.catalog import Catalog
 from ai_cost_policy.engine import evaluate
 from ai_cost_policy.policy import Policy
 from ai_cost_policy.resource import AIResource
@@ -84,9 +85,10 @@ def _root_modules(
     result: ScanResult,
     var_files: Sequence[Path],
     cli_vars: Mapping[str, str],
+    catalog: Catalog,
 ) -> None:
     resolved = {
-        directory: resolve_root_module(directory, var_files, cli_vars)
+        directory: resolve_root_module(directory, var_files, cli_vars, catalog)
         for directory in directories
     }
     # A directory that another scanned directory calls as a local module is judged
@@ -129,7 +131,7 @@ def scan_paths(
             _scan_plan(path, explicit=True, result=result)
 
     unique = sorted({directory.resolve() for directory in directories})
-    _root_modules(unique, result, var_files, cli_vars or {})
+    _root_modules(unique, result, var_files, cli_vars or {}, policy.catalog())
     result.findings = evaluate(result.resources, policy)
     for platform in sorted({resource.platform for resource in result.resources}):
         if not policy.governs(platform):

@@ -29,3 +29,17 @@ def test_every_rule_page_the_cli_links_to_exists():
     for rule in RULES:
         assert rule.docs_url().endswith(f"docs/rules/{rule.id}.md")
         assert (REPO / "docs" / "rules" / f"{rule.id}.md").is_file()
+
+
+def test_generated_catalog_page_is_current():
+    spec = importlib.util.spec_from_file_location(
+        "generate_catalog_docs", REPO / "scripts" / "generate_catalog_docs.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+
+    page = REPO / "docs" / "catalog.md"
+
+    assert page.read_text(encoding="utf-8") == module.render(), (
+        "run scripts/generate_catalog_docs.py"
+    )

@@ -16,6 +16,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from ai_cost_policy.catalog import user_entry, user_entry_document
 from ai_cost_policy.policy.errors import PolicyError
 from ai_cost_policy.policy.model import Policy, TagRequirement
 from ai_cost_policy.policy.validation import BUILT_RULES, check
@@ -160,6 +161,9 @@ def _build(document: Mapping[str, Any], source: str) -> Policy:
         unknown=document.get("unknown", DEFAULT_UNKNOWN),
         enforcement=enforcement,
         source=source,
+        resource_types=tuple(
+            user_entry(raw) for raw in document.get("resource_types") or ()
+        ),
     )
 
 
@@ -198,4 +202,9 @@ def _document(policy: Policy, *, explicit_rules_only: bool) -> dict[str, Any]:
         "models": models,
         "unknown": policy.unknown,
         "rules": {rule: {"enforcement": policy.enforcement_of(rule)} for rule in rules},
+        **(
+            {"resource_types": [user_entry_document(e) for e in policy.resource_types]}
+            if policy.resource_types
+            else {}
+        ),
     }

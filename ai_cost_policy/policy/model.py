@@ -6,6 +6,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from ai_cost_policy.catalog import Catalog, CatalogEntry, load_catalog, with_user_types
+
 UNKNOWN_MODES = ("fail", "warn", "pass")
 ENFORCEMENT_LEVELS = ("mandatory", "advisory")
 
@@ -30,9 +32,14 @@ class Policy:
     unknown: str
     enforcement: Mapping[str, str] = field(default_factory=dict)
     source: str = "embedded default"
+    resource_types: tuple[CatalogEntry, ...] = ()
 
     def enforcement_of(self, rule_id: str) -> str:
         return self.enforcement.get(rule_id, "mandatory")
+
+    def catalog(self) -> Catalog:
+        """The built-in catalog plus the resource types this policy adds."""
+        return with_user_types(load_catalog(), self.resource_types)
 
     def governs(self, platform: str) -> bool:
         return platform in self.approved

@@ -17,6 +17,8 @@ from typing import Any
 
 from jsonschema import Draft202012Validator, ValidationError
 
+from ai_cost_policy.attribute_paths import parse
+from ai_cost_policy.catalog import load_catalog
 from ai_cost_policy.models.bedrock import GEO_PREFIXES
 from ai_cost_policy.models.canonical import normalise
 from ai_cost_policy.policy.errors import PolicyError, did_you_mean, dotted
@@ -266,6 +268,8 @@ def _check_meaning(
                 path = ("tags", "required", key)
                 problems += _check_requirement(requirement, path, parsed, source)
 
+    problems += _check_resource_types(data.get("resource_types"), parsed, source)
+
     models = data.get("models")
     if isinstance(models, Mapping):
         bedrock = models.get("bedrock")
@@ -277,6 +281,44 @@ def _check_meaning(
                     if message:
                         path = ("models", "bedrock", "approved", index)
                         problems.append(_problem(parsed, source, path, message))
+    return problems
+
+
+def _check_resource_types(
+    types: Any, parsed: ParsedYaml, source: str
+) -> list[PolicyError]:
+    """A user type may not shadow a built-in one, repeat, or hold a bad path."""
+    if not isinstance(types, list):
+        return []
+    built_in = set(load_catalog().terraform_types)
+    problems: list[PolicyError] = []
+    seen: set[str] = set()
+    for index, item in enumerate(types):
+        if not isinstance(item, Mapping):
+            continue
+        name = item.get("terraform_type")
+        where = ("resource_types", index, "terraform_type")
+        if name in built_in:
+            message = f"'{name}' is already in the built-in catalog (docs/catalog.md)"
+            problems.append(_problem(parsed, source, where, message))
+        elif name in seen:
+            message = f"'{name}' is defined twice"
+            problems.append(_problem(parsed, source, where, message))
+        seen.add(name)
+        for position, location in enumerate(item.get("models") or ()):
+            for engine in ("terraform", "pulumi"):
+                path = location.get(engine) if isinstance(location, Mapping) else None
+                if not isinstance(path, str):
+                    continue
+                try:
+                    parse(path)
+                except ValueError:
+                    message = (
+                        f"'{path}' is not a catalog path (segments joined by '.', "
+                        "each a name, name[0] or name[*])"
+                    )
+                    key = ("resource_types", index, "models", position, engine)
+                    problems.append(_problem(parsed, source, key, message))
     return problems
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ai_cost_policy.catalog import load_catalog
+from ai_cost_policy.catalog import Catalog, load_catalog
 from ai_cost_policy.linking import link
 from ai_cost_policy.resource import AIResource
 from ai_cost_policy.terraform.expressions import PartialMap, Scope, evaluate
@@ -204,6 +204,7 @@ class _Call:
     prefix: str
     given: dict[str, Any]
     providers: dict[str, ProviderDefaults]
+    catalog: Catalog
     depth: int = 0
 
 
@@ -214,7 +215,7 @@ def _resolve(call: _Call, result: ModuleResult) -> None:
     files = _load(call.directory, result)
     scope = _scope(files, _declared(files, call.given))
     providers = _providers(files, scope, call.providers)
-    catalog = load_catalog()
+    catalog = call.catalog
 
     for block in _blocks(files, "resource"):
         if len(block.labels) != 2:
@@ -283,6 +284,7 @@ def _module_call(
             f"{call.prefix}module.{name}.",
             inputs,
             child_providers,
+            call.catalog,
             call.depth + 1,
         ),
         result,
@@ -308,10 +310,11 @@ def resolve_root_module(
     directory: Path,
     var_files: Iterable[Path] = (),
     cli_vars: Mapping[str, str] | None = None,
+    catalog: Catalog | None = None,
 ) -> ModuleResult:
     result = ModuleResult()
     directory = directory.resolve()
     given = root_variables(directory, result, var_files, cli_vars)
-    _resolve(_Call(directory, "", given, {}), result)
+    _resolve(_Call(directory, "", given, {}, catalog or load_catalog()), result)
     result.resources = link(result.resources)
     return result
