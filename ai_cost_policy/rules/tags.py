@@ -61,8 +61,11 @@ def provenance(tags: TagSet) -> str:
     if not shown:
         seen = f"no {kind} are set ({tags.attribute})"
     else:
-        seen = f"{kind} seen: " + ", ".join(
-            f"{key} from {shown[key].source}" for key in sorted(shown)
+        by_source: dict[str, list[str]] = {}
+        for key in sorted(shown):
+            by_source.setdefault(shown[key].source, []).append(key)
+        seen = f"{kind} seen: " + "; ".join(
+            f"{', '.join(keys)} from {source}" for source, keys in by_source.items()
         )
     if tags.hidden:
         seen += "; keys that cannot be seen: " + ", ".join(

@@ -143,6 +143,16 @@ def _api_version_supports_tags(entry: CatalogEntry, values: dict[str, Any]) -> b
     return kind.split("@", 1)[1][:10] >= since[:10]
 
 
+def _is_literal_map(node: Any) -> bool:
+    while getattr(node, "data", None) == "expr_term" and len(node.children) == 1:
+        node = node.children[0]
+    return getattr(node, "data", None) == "object"
+
+
+def _short(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 def _layer(value: Any, where: str, tags: dict[str, Tag], hidden: list[Unknown]) -> None:
     if isinstance(value, Unknown):
         hidden.append(value)
@@ -169,6 +179,9 @@ def tag_set(
     own = values.get(location.terraform)
     attribute = location.terraform
     where = f"{location.terraform} at {block.source.path}:{line}"
+    if node is not None and not _is_literal_map(node):
+        # `tags = merge(local.common, var.extra)`: say which expression built them.
+        where += f" ({_short(block.source.snippet(node))})"
     if own is None and location.body:
         own = next(
             (
