@@ -13,11 +13,34 @@ from ai_cost_policy.paths import checks_dir, pack_dir
 EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
 
 
-def _var(text: str) -> tuple[str, str]:
-    name, equals, value = text.partition("=")
-    if not equals or not name:
-        raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {text!r}")
-    return name, value
+class _Assign(argparse.Action):
+    """Keep --var and --var-file in command-line order: like Terraform, later wins."""
+
+    def __call__(  # type: ignore[override]
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        value: str,
+        option_string: str | None = None,
+    ) -> None:
+        from ai_cost_policy.terraform.module import VarFile, VarValue, cli_value
+
+        assignments = list(getattr(namespace, "assignments", None) or [])
+        if option_string == "--var-file":
+            path = Path(value)
+            if not path.is_file():
+                parser.error(f"--var-file {value}: not a file")
+            assignments.append(VarFile(path))
+        else:
+            name, equals, text = value.partition("=")
+            if not equals or not name:
+                parser.error(f"--var: expected NAME=VALUE, got {value!r}")
+            try:
+                cli_value(name, text)
+            except ValueError as error:
+                parser.error(str(error))
+            assignments.append(VarValue(name, text))
+        namespace.assignments = assignments
 
 
 def _scan(args: argparse.Namespace) -> int:
@@ -36,17 +59,15 @@ def _scan(args: argparse.Namespace) -> int:
     if announcement:
         print(announcement, file=sys.stderr)
 
-    missing = [str(path) for path in args.var_file if not Path(path).is_file()]
-    if missing:
-        return _error(f"--var-file {missing[0]}: no such file")
-    result = scan_paths(
-        paths, policy, [Path(path) for path in args.var_file], dict(args.var)
-    )
+    result = scan_paths(paths, policy, args.assignments or [])
     output = FORMATS[args.format](result)
     if args.output:
         try:
-            Path(args.output).write_text(output, encoding="utf-8")
+            with open(args.output, "w", encoding="utf-8", errors="replace") as handle:
+                handle.write(output)
         except OSError as error:
+            # The report must not be lost with the file: print it instead.
+            sys.stdout.write(output)
             return _error(f"--output {args.output}: {error.strerror}")
         print(f"{summary_line(result)} (report: {args.output})", file=sys.stderr)
     else:
@@ -108,18 +129,19 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument("--config", help="policy file (default: looked up, see docs)")
     scan.add_argument(
         "--var-file",
-        action="append",
-        default=[],
+        action=_Assign,
+        dest="assignments",
         metavar="FILE",
-        help="Terraform variable file for the scanned root modules (repeatable)",
+        help="Terraform variable file (.tfvars or .tfvars.json) for the scanned "
+        "root modules; repeatable, later wins",
     )
     scan.add_argument(
         "--var",
-        action="append",
-        default=[],
-        type=_var,
+        action=_Assign,
+        dest="assignments",
         metavar="NAME=VALUE",
-        help="Terraform variable value for the scanned root modules (repeatable)",
+        help="Terraform variable value for the scanned root modules; repeatable, "
+        "later wins",
     )
     scan.add_argument("--format", choices=sorted(FORMATS), default="cli")
     scan.add_argument("--output", metavar="FILE", help="write the report to FILE")

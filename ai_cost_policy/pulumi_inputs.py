@@ -10,20 +10,34 @@ Python values (dicts, lists, strings) in which:
   because pulumi-policy hands policies secrets as plain text and the rules must
   know which values never to print.
 
-Effective tags are the explicit provider's ``defaultTags`` merged under the
-resource's ``tags``, as the AWS provider merges them into ``tagsAll`` (an output
-that policies never see). Provider inputs arrive as JSON strings
-(pulumi/pulumi#15477), so ``defaultTags`` is parsed from a string or read as a dict.
+Models and tags are read at the catalog's ``pulumi`` paths, which use Pulumi's
+shape: camelCase, single blocks flattened into objects, list blocks pluralised
+(``variants[*].modelId``). Secrets are unwrapped first into plain values and a
+parallel structure of marks, so a path walks through a secret object like any
+other and still knows which values it must never print.
+
+Effective tags are the provider's defaults merged under the resource's own, as the
+provider merges them into an output policies never see (``tagsAll``,
+``effectiveLabels``): AWS ``defaultTags`` (``{"tags": {...}}``) under ``tags``,
+Google ``defaultLabels`` (a flat map) under ``labels``. Azure providers have no
+defaults. Provider inputs arrive as JSON strings (pulumi/pulumi#15477), so both
+strings and objects are read.
+
+One resource is analysed at a time, and what another resource outputs is an opaque
+sentinel during preview: a model or a cost parent that comes from another
+resource's output is unknown, and no reference to that resource can be recorded.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ai_cost_policy.catalog import Catalog, CatalogEntry, load_catalog
+from ai_cost_policy.attribute_paths import Found, parse, walk
+from ai_cost_policy.catalog import Catalog, CatalogEntry, ModelLocation, load_catalog
 from ai_cost_policy.resource import AIResource, ModelSlot, Tag, TagSet
 from ai_cost_policy.values import ABSENT, Known, Unknown, Value
 
@@ -50,6 +64,18 @@ SIG_KEY = "4dabf18193072939515e22adb298388d"
 SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
 
 AWS_PROVIDER_TYPE = "pulumi:providers:aws"
+GCP_PROVIDER_TYPE = "pulumi:providers:gcp"
+
+# The parts of an Azure model object that decide which model runs.
+AZURE_MODEL_PARTS = ("name", "version", "format")
+
+# azure-native also publishes each resource under explicit API versions:
+# `azure-native:cognitiveservices/v20241001:Deployment`. The catalog names the
+# default token; the version says which API, and so which properties, apply.
+_VERSIONED_TOKEN = re.compile(
+    r"^(?P<package>[^:]+):(?P<module>[^:/]+)/v(?P<date>\d{8})(?P<suffix>[a-z0-9]*)"
+    r":(?P<name>[^:]+)$"
+)
 
 
 class _UnknownInput:
@@ -84,6 +110,24 @@ class PulumiProvider:
     urn: str = ""
 
 
+@dataclass(frozen=True)
+class DefaultsFamily:
+    """Where one provider family keeps the tags it adds to every resource."""
+
+    provider_type: str
+    property: str
+    # The path of the map inside the property; None when the property is the map.
+    path: str | None = None
+
+
+# Keyed by the catalog's `provider_defaults`. azapi's defaults have no Pulumi
+# counterpart: neither azure-native nor azure classic has default tags.
+DEFAULTS_FAMILIES = {
+    "aws": DefaultsFamily(AWS_PROVIDER_TYPE, "defaultTags", "tags"),
+    "google": DefaultsFamily(GCP_PROVIDER_TYPE, "defaultLabels"),
+}
+
+
 def is_unknown(value: Any) -> bool:
     return value is UNKNOWN or (isinstance(value, str) and value in UNKNOWN_SENTINELS)
 
@@ -109,14 +153,17 @@ def resolve(
     catalog: Catalog | None = None,
 ) -> AIResource | None:
     """The AI resource these inputs describe, or None when the type is not one."""
-    entry = (catalog or load_catalog()).by_pulumi_type(resource_type)
+    entry, api_version = entry_for(catalog or load_catalog(), resource_type)
     if entry is None:
         return None
+    inputs = _Inputs.of(props)
+
     notes: list[str] = []
-    if _reads_provider_defaults(entry) and provider is None:
+    family = _defaults_family(entry)
+    if family is not None and provider is None:
         notes.append(
-            "no provider was sent with this resource, so provider defaultTags "
-            "could not be read"
+            "no provider was sent with this resource, so provider "
+            f"{family.property} could not be read"
         )
     return AIResource(
         address=name,
@@ -124,143 +171,252 @@ def resolve(
         engine=ENGINE,
         file=None,
         line=None,
-        tags=_tag_set(entry, props, provider),
-        models=_model_slots(entry, props),
+        tags=_tag_set(entry, api_version, inputs, provider),
+        models=_model_slots(entry, inputs),
         urn=urn or None,
         notes=tuple(notes),
     )
 
 
-def _reads_provider_defaults(entry: CatalogEntry) -> bool:
-    return entry.tags is not None and entry.tags.provider_defaults == "aws"
+def entry_for(
+    catalog: Catalog, resource_type: str
+) -> tuple[CatalogEntry | None, str | None]:
+    """The catalog entry of a type token, and the API version the token names."""
+    entry = catalog.by_pulumi_type(resource_type)
+    if entry is not None:
+        return entry, None
+    match = _VERSIONED_TOKEN.match(resource_type)
+    if match is None:
+        return None, None
+    date, suffix = match["date"], match["suffix"]
+    api_version = f"{date[:4]}-{date[4:6]}-{date[6:]}" + (
+        f"-{suffix}" if suffix else ""
+    )
+    default = f"{match['package']}:{match['module']}:{match['name']}"
+    entry = catalog.by_pulumi_type(default)
+    return entry, api_version if entry is not None else None
 
 
-def _tag_set(
-    entry: CatalogEntry, props: Mapping[str, Any], provider: PulumiProvider | None
-) -> TagSet | None:
-    if entry.tags is None:
-        return None
-    attribute = entry.tags.pulumi
-    layers: list[tuple[Any, bool, str, str]] = []
-
-    if (
-        _reads_provider_defaults(entry)
-        and provider is not None
-        and provider.type == AWS_PROVIDER_TYPE
-    ):
-        where = f"defaultTags of provider {provider.name}"
-        defaults, sensitive = _default_tags(provider, where)
-        if defaults is not None:
-            layers.append((defaults, sensitive, where, where))
-            attribute += f" + {where}"
-
-    # Resource tags come last: on AWS they win over the provider's default tags.
-    for path, value, sensitive in _lookup(props, entry.tags.pulumi)[:1]:
-        if is_unknown(value):
-            value = Unknown(path, PREVIEW_REASON)
-        layers.append((value, sensitive, "resource tags", path))
-
-    tags: dict[str, Tag] = {}
-    hidden: list[Unknown] = []
-    for value, sensitive, source, expression in layers:
-        if isinstance(value, Unknown):
-            hidden.append(value)
-        elif isinstance(value, Mapping):
-            for key, item in value.items():
-                tags[str(key)] = _tag(str(key), item, sensitive, source, expression)
-    return TagSet(tags, tuple(hidden), attribute)
+# --- Secrets unwrapped, with marks -------------------------------------------------
 
 
-def _tag(key: str, item: Any, sensitive: bool, source: str, expression: str) -> Tag:
-    item, secret = reveal(item)
-    if is_unknown(item):
-        value: Known | Unknown = Unknown(f'{expression}["{key}"]', PREVIEW_REASON)
-    else:
-        value = Known(_text(item))
-    return Tag(key, value, source, sensitive or secret)
+@dataclass(frozen=True)
+class _Inputs:
+    """Inputs with secrets unwrapped, and a parallel structure of secret marks.
 
-
-def _default_tags(provider: PulumiProvider, where: str) -> tuple[Any, bool]:
-    """The provider's default tags: a mapping, an Unknown, or None when there are none.
-
-    Also whether any wrapping on the way was secret.
+    ``secret`` is True where a whole subtree was secret, a dict or list of marks
+    beside a container, None where nothing is.
     """
-    raw, sensitive = reveal(provider.props.get("defaultTags"))
-    if isinstance(raw, str) and not is_unknown(raw):
-        try:
-            raw = json.loads(raw)
-        except ValueError:
-            return Unknown(where, "defaultTags is not valid JSON"), sensitive
-    raw, secret = reveal(raw)
-    sensitive = sensitive or secret
-    if is_unknown(raw):
-        return Unknown(where, PREVIEW_REASON), sensitive
-    if not isinstance(raw, Mapping):
-        return None, sensitive
-    tags, secret = reveal(raw.get("tags"))
-    sensitive = sensitive or secret
-    if is_unknown(tags):
-        return Unknown(where, PREVIEW_REASON), sensitive
-    return (tags if isinstance(tags, Mapping) else None), sensitive
+
+    values: Any
+    secret: Any
+
+    @classmethod
+    def of(cls, value: Any) -> _Inputs:
+        return cls(*_unwrap(value))
+
+    def at(self, path: str) -> Any:
+        """The marks of the value at a concrete path (``variants[1].modelId``)."""
+        marks = self.secret
+        if not path:
+            return marks
+        for segment in parse(path):
+            if marks is True or marks is None:
+                return marks
+            marks = marks.get(segment.name) if isinstance(marks, dict) else None
+            if isinstance(segment.index, int) and isinstance(marks, list):
+                index = segment.index
+                marks = marks[index] if index < len(marks) else None
+        return marks
+
+    def find(self, path: str) -> list[Found]:
+        return list(walk(self.values, path, is_unknown=is_unknown))
+
+    def first(self, path: str) -> Found | None:
+        found = self.find(path)
+        return found[0] if found else None
+
+    def secret_at(self, path: str) -> bool:
+        """Whether the value at ``path``, or anything inside it, is secret."""
+        return _contains_secret(self.at(path))
 
 
-def _model_slots(
-    entry: CatalogEntry, props: Mapping[str, Any]
-) -> tuple[ModelSlot, ...]:
+def _unwrap(value: Any) -> tuple[Any, Any]:
+    value, sensitive = reveal(value)
+    if sensitive:
+        return _unwrap(value)[0], True
+    if isinstance(value, Mapping):
+        pairs = {str(key): _unwrap(item) for key, item in value.items()}
+        marks = {key: mark for key, (_, mark) in pairs.items() if mark is not None}
+        return {key: item for key, (item, _) in pairs.items()}, marks or None
+    if isinstance(value, (list, tuple)):
+        pairs_list = [_unwrap(item) for item in value]
+        marks_list = [mark for _, mark in pairs_list]
+        any_mark = any(mark is not None for mark in marks_list)
+        return [item for item, _ in pairs_list], marks_list if any_mark else None
+    return value, None
+
+
+def _contains_secret(marks: Any) -> bool:
+    if marks is True:
+        return True
+    if isinstance(marks, dict):
+        return any(_contains_secret(mark) for mark in marks.values())
+    if isinstance(marks, list):
+        return any(_contains_secret(mark) for mark in marks)
+    return False
+
+
+# --- Models ------------------------------------------------------------------------
+
+
+def _model_slots(entry: CatalogEntry, inputs: _Inputs) -> tuple[ModelSlot, ...]:
     slots: list[ModelSlot] = []
     for location in entry.models:
-        found = _lookup(props, location.pulumi)
-        if not found:
-            slots.append(ModelSlot(location.pulumi, ABSENT))
-        for path, value, sensitive in found:
-            slots.append(ModelSlot(path, _model_value(path, value), sensitive))
+        if not location.pulumi:
+            continue  # a user-defined type that names no Pulumi path
+        for found in inputs.find(location.pulumi):
+            slots.append(
+                ModelSlot(
+                    attribute=found.path,
+                    written=_written(found, location),
+                    sensitive=inputs.secret_at(found.path),
+                    platform=location.platform or entry.platform,
+                    form=location.form,
+                )
+            )
     return tuple(slots)
 
 
-def _model_value(path: str, value: Any) -> Value:
-    if is_unknown(value):
-        return Unknown(path, PREVIEW_REASON)
-    if value is None or value == "":
+def _written(found: Found, location: ModelLocation) -> Value:
+    # An unknown is an opaque sentinel: it does not say which resource's output it
+    # will be, so unlike HCL no reference can be recorded for linking.
+    if found.unknown:
+        return Unknown(found.path, PREVIEW_REASON)
+    value = found.value
+    if location.form == "azure_parts" and isinstance(value, dict):
+        for part in AZURE_MODEL_PARTS:
+            if is_unknown(value.get(part)):
+                return Unknown(f"{found.path}.{part}", PREVIEW_REASON)
+        # Other parts (publisher, source) are only described; an unknown one is
+        # left out rather than shown as a sentinel.
+        return Known({key: item for key, item in value.items() if not is_unknown(item)})
+    if value == "":
         return ABSENT
-    if isinstance(value, (Mapping, list, tuple)):
-        return Unknown(path, "the value is not a model ID string")
+    if isinstance(value, (dict, list)):
+        return Unknown(found.path, "the value is not a model ID")
     return Known(_text(value))
 
 
-def _lookup(props: Mapping[str, Any], path: str) -> list[tuple[str, Any, bool]]:
-    """Every value at ``path`` (``a.b``, ``a[*].b``) with its concrete path.
+# --- Tags --------------------------------------------------------------------------
 
-    An unknown container on the way yields UNKNOWN at the path reached so far, so
-    the caller can say which part of the inputs could not be seen.
-    """
-    current: list[tuple[str, Any, bool]] = [("", props, False)]
-    for segment in path.split("."):
-        each = segment.endswith("[*]")
-        key = segment[:-3] if each else segment
-        following: list[tuple[str, Any, bool]] = []
-        for where, value, sensitive in current:
-            value, secret = reveal(value)
-            sensitive = sensitive or secret
-            if is_unknown(value):
-                following.append((where, UNKNOWN, sensitive))
-                continue
-            if not isinstance(value, Mapping) or key not in value:
-                continue
-            here = f"{where}.{key}" if where else key
-            item, secret = reveal(value[key])
-            sensitive = sensitive or secret
-            if not each or is_unknown(item):
-                following.append((here, item, sensitive))
-            elif isinstance(item, (list, tuple)):
-                following.extend(
-                    (f"{here}[{index}]", element, sensitive)
-                    for index, element in enumerate(item)
-                )
-        current = following
-    revealed = [
-        (where, *reveal(value), sensitive) for where, value, sensitive in current
-    ]
-    return [(where, value, inner or outer) for where, value, inner, outer in revealed]
+
+@dataclass(frozen=True)
+class _Layer:
+    """One source of tags: a map (or an Unknown hiding its keys) and its marks."""
+
+    value: Mapping[str, Any] | Unknown
+    secret: Any
+    source: str
+    expression: str
+
+
+def _defaults_family(entry: CatalogEntry) -> DefaultsFamily | None:
+    if entry.tags is None or entry.tags.provider_defaults is None:
+        return None
+    return DEFAULTS_FAMILIES.get(entry.tags.provider_defaults)
+
+
+def _supports_tags(entry: CatalogEntry, api_version: str | None) -> bool:
+    since = entry.tags.since_api_version if entry.tags else None
+    if since is None or api_version is None:
+        return True  # the default token is on an API version that has tags
+    return api_version[:10] >= since[:10]
+
+
+def _tag_set(
+    entry: CatalogEntry,
+    api_version: str | None,
+    inputs: _Inputs,
+    provider: PulumiProvider | None,
+) -> TagSet | None:
+    location = entry.tags
+    if location is None or not _supports_tags(entry, api_version):
+        return None
+    if not location.pulumi:
+        why = "the catalog names no Pulumi property for its tags"
+        return TagSet({}, (Unknown("tags", why),), "tags", labels=location.labels)
+
+    kind = "labels" if location.labels else "tags"
+    attribute = location.pulumi
+    layers: list[_Layer] = []
+    family = _defaults_family(entry)
+    if family is not None and provider is not None:
+        defaults = _provider_defaults(provider, family)
+        if defaults is not None:
+            layers.append(defaults)
+            attribute += f" + {defaults.source}"
+
+    # The resource's own come last: they win over the provider's defaults.
+    own = inputs.first(location.pulumi)
+    if own is not None:
+        value = Unknown(own.path, PREVIEW_REASON) if own.unknown else own.value
+        layers.append(_Layer(value, inputs.at(own.path), f"resource {kind}", own.path))
+
+    tags: dict[str, Tag] = {}
+    hidden: list[Unknown] = []
+    for layer in layers:
+        if isinstance(layer.value, Unknown):
+            hidden.append(layer.value)
+        elif isinstance(layer.value, Mapping):
+            for key, item in layer.value.items():
+                tags[str(key)] = _tag(str(key), item, layer)
+    return TagSet(tags, tuple(hidden), attribute, labels=location.labels)
+
+
+def _tag(key: str, item: Any, layer: _Layer) -> Tag:
+    marks = layer.secret
+    secret = marks is True or (
+        isinstance(marks, dict) and _contains_secret(marks.get(key))
+    )
+    if is_unknown(item):
+        value: Known | Unknown = Unknown(f'{layer.expression}["{key}"]', PREVIEW_REASON)
+    else:
+        value = Known(_text(item))
+    return Tag(key, value, layer.source, secret)
+
+
+def _provider_defaults(
+    provider: PulumiProvider, family: DefaultsFamily
+) -> _Layer | None:
+    """The provider's default tags as a layer, or None when it sets none."""
+    if provider.type != family.provider_type:
+        return None
+    where = f"{family.property} of provider {provider.name}"
+    raw, marks = _unwrap(provider.props.get(family.property))
+    if isinstance(raw, str) and not is_unknown(raw):
+        if not raw.strip():
+            return None
+        try:
+            parsed = json.loads(raw)
+        except ValueError:
+            why = f"{family.property} is not valid JSON"
+            return _Layer(Unknown(where, why), marks, where, where)
+        raw, inner = _unwrap(parsed)
+        marks = True if marks is True else inner
+    defaults = _Inputs(raw, marks)
+
+    value, path = raw, ""
+    if family.path is not None and not is_unknown(raw):
+        found = defaults.first(family.path)
+        if found is None:
+            return None
+        value, path = found.value, found.path
+    if is_unknown(value):
+        return _Layer(Unknown(where, PREVIEW_REASON), marks, where, where)
+    if not isinstance(value, Mapping):
+        return None
+    return _Layer(value, defaults.at(path), where, where)
 
 
 def _text(value: Any) -> str:

@@ -1,9 +1,16 @@
-"""Scan paths: find Terraform root modules and plans, resolve, evaluate."""
+"""Scan paths: find Terraform root modules and plans, resolve, evaluate.
+
+Nothing is skipped silently: a file that cannot be read or parsed is an error (the
+scan exits 2 and still reports the rest), and what is deliberately left alone
+(Terraform's and git's own folders, links to directories, JSON that is not a plan)
+is either obvious or said in a note.
+"""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping, Sequence
+import stat
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,10 +21,14 @@ from ai_cost_policy.resource import AIResource
 from ai_cost_policy.rules import Finding
 from ai_cost_policy.terraform.module import (
     SKIPPED_DIRECTORIES,
+    Assignment,
     display_path,
     resolve_root_module,
 )
 from ai_cost_policy.terraform.plan import PlanError, load_plan, resources_from_plan
+
+# How much of a JSON file is read to tell whether it looks like a Terraform plan.
+PLAN_SNIFF_BYTES = 4096
 
 
 @dataclass(frozen=True)
@@ -33,113 +44,155 @@ class ScanResult:
     errors: list[ScanError] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
+    def error(self, file: str, message: str) -> None:
+        if ScanError(file, message) not in self.errors:
+            self.errors.append(ScanError(file, message))
 
-def _walk(root: Path) -> tuple[list[Path], list[Path]]:
-    """Directories holding ``.tf`` files and candidate plan files below ``root``.
+    def note(self, message: str) -> None:
+        if message not in self.notes:
+            self.notes.append(message)
 
-    Symbolic links to directories are not followed (no loops), and Terraform's and
-    git's own state folders are skipped: they hold provider and module copies, not
-    the code under review.
+
+@dataclass
+class _Found:
+    directories: list[Path] = field(default_factory=list)
+    plans: list[Path] = field(default_factory=list)
+
+
+def _walk(root: Path, result: ScanResult) -> _Found:
+    """Directories holding ``.tf`` files and plan-looking JSON files below ``root``.
+
+    Links to directories are not followed (no loops, no scanning outside the tree:
+    a note says so), and Terraform's and git's own folders are skipped: they hold
+    provider and module copies, not the code under review.
     """
-    directories: list[Path] = []
-    plans: list[Path] = []
-    for current, subdirectories, files in os.walk(root, followlinks=False):
+    found = _Found()
+
+    def unreadable(error: OSError) -> None:
+        where = display_path(Path(error.filename or root))
+        result.error(where, f"cannot read directory: {error.strerror}")
+
+    for current, subdirectories, files in os.walk(root, onerror=unreadable):
+        here = Path(current)
+        for name in sorted(subdirectories):
+            if (here / name).is_symlink():
+                result.note(
+                    f"{display_path(here / name)}: a link to a directory is not "
+                    "followed; scan its target directly"
+                )
         subdirectories[:] = sorted(
-            name for name in subdirectories if name not in SKIPPED_DIRECTORIES
+            name
+            for name in subdirectories
+            if name not in SKIPPED_DIRECTORIES and not (here / name).is_symlink()
         )
         if any(name.endswith(".tf") for name in files):
-            directories.append(Path(current))
-        plans.extend(
-            Path(current) / name for name in sorted(files) if name.endswith(".json")
+            found.directories.append(here)
+        found.plans.extend(
+            here / name
+            for name in sorted(files)
+            if name.endswith(".json") and _looks_like_plan(here / name, result)
         )
-    return directories, plans
+    return found
 
 
-def _scan_plan(path: Path, explicit: bool, result: ScanResult) -> None:
+def _looks_like_plan(path: Path, result: ScanResult) -> bool:
+    """Whether a JSON file met during a walk should be read as a plan.
+
+    Repositories hold many JSON files that are not plans (and some that are not
+    even valid JSON, such as tsconfig.json with comments); only one whose start
+    names a plan's keys is a plan, and then every problem with it is an error.
+    """
+    try:
+        if not stat.S_ISREG(path.stat().st_mode):
+            return False
+        with path.open("rb") as handle:
+            head = handle.read(PLAN_SNIFF_BYTES)
+    except OSError as error:
+        result.error(display_path(path), f"cannot read file: {error.strerror}")
+        return False
+    return b'"format_version"' in head and (
+        b'"terraform_version"' in head or b'"planned_values"' in head
+    )
+
+
+def _scan_plan(path: Path, result: ScanResult) -> None:
     shown = display_path(path)
     try:
         plan = load_plan(path)
+        if plan is None:
+            result.error(
+                shown,
+                "not a Terraform plan (no format_version and planned_values); "
+                "make one with terraform show -json",
+            )
+            return
+        result.resources.extend(resources_from_plan(plan, shown))
     except PlanError as error:
-        if explicit:
-            result.errors.append(ScanError(shown, error.message))
-        else:
-            result.notes.append(
-                f"{shown}: not read as a Terraform plan ({error.message})"
-            )
-        return
-    if plan is None:
-        if explicit:
-            result.errors.append(
-                ScanError(
-                    shown,
-                    "not a Terraform plan (no format_version and "
-                    "planned_values); make one with terraform show -json",
-                )
-            )
-        return
-    result.resources.extend(resources_from_plan(plan, shown))
+        result.error(shown, error.message)
 
 
 def _root_modules(
     directories: Iterable[Path],
     result: ScanResult,
-    var_files: Sequence[Path],
-    cli_vars: Mapping[str, str],
+    assignments: Sequence[Assignment],
     catalog: Catalog,
 ) -> None:
     resolved = {
-        directory: resolve_root_module(directory, var_files, cli_vars, catalog)
+        directory: resolve_root_module(directory, assignments, catalog)
         for directory in directories
     }
     # A directory that another scanned directory calls as a local module is judged
     # through its caller (with the caller's inputs and providers), not on its own.
     called = {path for module in resolved.values() for path in module.module_dirs}
     for directory, module in sorted(resolved.items()):
-        if directory.resolve() in called:
+        if directory in called:
             continue
         result.resources.extend(module.resources)
-        result.notes.extend(module.notes)
-        result.errors.extend(
-            ScanError(error.file, _located(error.line, error.message))
-            for error in module.errors
-        )
-
-
-def _located(line: int | None, message: str) -> str:
-    return f"line {line}: {message}" if line else message
+        for note in module.notes:
+            result.note(note)
+        for error in module.errors:
+            where = f"line {error.line}: " if error.line else ""
+            result.error(error.file, where + error.message)
 
 
 def scan_paths(
     paths: Sequence[Path],
     policy: Policy,
-    var_files: Sequence[Path] = (),
-    cli_vars: Mapping[str, str] | None = None,
+    assignments: Sequence[Assignment] = (),
 ) -> ScanResult:
     result = ScanResult()
     directories: list[Path] = []
+    plans: list[Path] = []
     for path in paths:
         if not path.exists():
-            result.errors.append(ScanError(str(path), "no such file or directory"))
+            reason = (
+                "a broken link" if path.is_symlink() else "no such file or directory"
+            )
+            result.error(str(path), reason)
         elif path.is_dir():
-            found, plans = _walk(path)
-            directories.extend(found)
-            for plan in plans:
-                _scan_plan(plan, explicit=False, result=result)
+            found = _walk(path, result)
+            directories += found.directories
+            plans += found.plans
         elif path.suffix == ".tf":
             directories.append(path.parent)
         else:
-            _scan_plan(path, explicit=True, result=result)
+            plans.append(path)
 
+    for plan in sorted(set(plans)):
+        _scan_plan(plan, result)
     unique = sorted({directory.resolve() for directory in directories})
-    _root_modules(unique, result, var_files, cli_vars or {}, policy.catalog())
+    _root_modules(unique, result, assignments, policy.catalog())
+    if assignments and not unique:
+        result.note("--var and --var-file apply to Terraform code; no code was scanned")
+
     result.findings = evaluate(result.resources, policy)
     for platform in sorted({resource.platform for resource in result.resources}):
         if not policy.governs(platform):
-            result.notes.append(
+            result.note(
                 f"platform '{platform}' is not governed by the policy (no "
                 f"models.{platform}.approved list): any {platform} model passes "
                 "CKV_AICOST_2"
             )
     if not result.resources and not result.errors:
-        result.notes.append("no AI resources found in the scanned paths")
+        result.note("no AI resources found in the scanned paths")
     return result

@@ -77,7 +77,7 @@ class AICostCheck(BaseResourceCheck):
         caller = vertex.get("source_module_object_")
         path = vertex["file_path_"]
         while caller:
-            module = json.loads(caller) if isinstance(caller, str) else caller
+            module = _module_fields(caller)
             path = module["path"]
             caller = module.get("nested_tf_module")
         return Path(os.path.dirname(path))
@@ -97,6 +97,15 @@ class AICostCheck(BaseResourceCheck):
         else:
             self.details = [finding.message, *finding.details]
         return CheckResult.PASSED
+
+
+def _module_fields(module: Any) -> dict[str, Any]:
+    """Checkov hands the calling module as JSON text, a dict or its TFModule object."""
+    if isinstance(module, str):
+        return json.loads(module)
+    if isinstance(module, dict):
+        return module
+    return dict(module)
 
 
 def _vertex(graph: Any, address: str) -> dict[str, Any] | None:

@@ -5,6 +5,12 @@ of the inputs and its own config. The rules, though, are decided once per resour
 and policy settings: the first policy to ask resolves the resource and evaluates all
 rules, the others reuse that result from a small bounded cache.
 
+Every resource is offered to every policy; whether it is an AI resource is the
+catalog's call: the built-in catalog (each entry with a ``pulumi_type``) plus the
+``resource_types`` the policy file adds. Anything else is not applicable. Each
+Analyze sees one resource, so it is linked alone: a model that refers to another
+resource, or a parent that carries the cost, is never in view.
+
 Verdicts reach Pulumi as DESIGN.md says: ``failed`` is a violation of the rule's
 policy; a warning that an unknown value caused goes to ``ai-unknown-values`` (an
 advisory policy), prefixed with the rule's policy name; a warning because the rule
@@ -28,6 +34,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from ai_cost_policy.catalog import Catalog, load_catalog
+from ai_cost_policy.linking import link
 from ai_cost_policy.models import normalise
 from ai_cost_policy.policy import (
     DEFAULT_ANNOUNCEMENT,
@@ -52,7 +60,10 @@ from ai_cost_policy.rules.base import FAILED, NOT_APPLICABLE, UNKNOWN, WARNING
 UNKNOWN_POLICY = "ai-unknown-values"
 CONFIG_SOURCE = "policy pack config"
 SENSITIVE = "(sensitive value)"
-NOT_AI = "not an AI resource: its type is not in the ai-cost-policy catalog"
+NOT_AI = (
+    "not an AI resource: its type is not in the ai-cost-policy catalog or the "
+    "policy file's resource_types"
+)
 CACHE_SIZE = 256
 
 CONFIG_PROPERTIES: dict[str, dict[str, Any]] = {
@@ -453,23 +464,36 @@ def scrub(text: str, secrets: Sequence[str]) -> str:
     return text
 
 
-def _resource(snap: Snapshot) -> AIResource | None:
-    return _resources.get_or_make(
-        snap.digest,
-        lambda: resolve(
-            snap.resource_type, snap.name, snap.urn, snap.props, snap.provider
-        ),
-    )
+def _catalog(policy: Policy | PolicyError) -> Catalog:
+    """The built-in catalog plus the policy's own types; a broken policy adds none.
+
+    The AI resources of the built-in catalog then report why the policy is broken.
+    """
+    return load_catalog() if isinstance(policy, PolicyError) else policy.catalog()
+
+
+def _resource(snap: Snapshot, settings: Settings) -> AIResource | None:
+    """The AI resource in ``snap``, linked as the only resource in view."""
+    catalog = _catalog(_policy_or_error(settings))
+
+    def make() -> AIResource | None:
+        resource = resolve(
+            snap.resource_type, snap.name, snap.urn, snap.props, snap.provider, catalog
+        )
+        return None if resource is None else link([resource])[0]
+
+    return _resources.get_or_make((catalog, snap.digest), make)
 
 
 def check_rule(rule: Rule, args: Any) -> RuleReport:
     """The report of ``rule``'s policy on the resource in ``args``; never raises."""
     try:
         snap = snapshot(args)
-        resource = _resource(snap)
+        settings = Settings.of(args.get_config())
+        resource = _resource(snap, settings)
         if resource is None:
             return RuleReport(not_applicable=NOT_AI)
-        report = _evaluate(resource, snap, Settings.of(args.get_config()))[rule.id]
+        report = _evaluate(resource, snap, settings)[rule.id]
         if report.unknown_warning is not None:
             _pending_unknowns.append(snap.digest, report.unknown_warning)
         return report
@@ -481,7 +505,7 @@ def unknown_warnings(args: Any) -> tuple[list[str], str | None]:
     """The warnings ai-unknown-values reports on this resource; never raises."""
     try:
         snap = snapshot(args)
-        if _resource(snap) is None:
+        if _resource(snap, Settings.of(args.get_config())) is None:
             return [], NOT_AI
         return list(_pending_unknowns.pop(snap.digest) or ()), None
     except Exception as error:  # noqa: BLE001 - a policy must never raise

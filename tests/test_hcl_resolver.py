@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ai_cost_policy.terraform.module import resolve_root_module
+from ai_cost_policy.terraform.module import VarFile, VarValue, resolve_root_module
 from ai_cost_policy.values import Known, Unknown
 
 AGENT = """
@@ -110,10 +110,12 @@ def test_variable_precedence_default_tfvars_auto_var_file_then_var(tmp_path):
     write(tmp_path, {"b.auto.tfvars": 'owner = "from-auto"\n'})
     assert owner() == "from-auto"
     extra = write(tmp_path / "extra", {"x.tfvars": 'owner = "from-var-file"\n'})
-    assert owner(var_files=[extra / "x.tfvars"]) == "from-var-file"
-    assert (
-        owner(var_files=[extra / "x.tfvars"], cli_vars={"owner": "from-var"})
-        == "from-var"
+    var_file = VarFile(extra / "x.tfvars")
+    assert owner(assignments=[var_file]) == "from-var-file"
+    assert owner(assignments=[var_file, VarValue("owner", "from-var")]) == "from-var"
+    # Like Terraform, the later of --var and --var-file wins.
+    assert owner(assignments=[VarValue("owner", "from-var"), var_file]) == (
+        "from-var-file"
     )
 
 

@@ -19,6 +19,7 @@ from pulumi_harness import (
     PROGRAMS,
     RULE_POLICIES,
     UNKNOWN_POLICY,
+    Captured,
     Pack,
     analyze_request,
     capture,
@@ -32,6 +33,7 @@ from pulumi_harness import (
     verdicts,
 )
 
+from ai_cost_policy.catalog import load_catalog
 from ai_cost_policy.policy import DEFAULT_ANNOUNCEMENT
 from ai_cost_policy.pulumi_inputs import (
     SECRET_SIG,
@@ -45,6 +47,21 @@ from ai_cost_policy.values import Known, Unknown
 
 AGENT = "aws:bedrock/agentAgent:AgentAgent"
 SECRET_MODEL = "meta.llama3-8b-instruct-v1:0"
+PROMPT = "aws:bedrock/agentPrompt:AgentPrompt"
+KNOWLEDGE_BASE = "aws:bedrock/agentKnowledgeBase:AgentKnowledgeBase"
+REASONING_ENGINE = "gcp:vertex/aiReasoningEngine:AiReasoningEngine"
+CLASSIC_DEPLOYMENT = "azure:cognitive/deployment:Deployment"
+NATIVE_DEPLOYMENT = "azure-native:cognitiveservices:Deployment"
+HAIKU = "anthropic.claude-3-haiku-20240307-v1:0"
+SONNET = "anthropic.claude-sonnet-4-20250514-v1:0"
+TITAN_EMBED_ARN = (
+    "arn:aws:bedrock:us-east-1::foundation-model/amazon.titan-embed-text-v2:0"
+)
+GEMINI = (
+    "projects/ml-prod/locations/us-central1/publishers/google/models/gemini-2.5-flash"
+)
+STRING_UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+GPT_4O = {"format": "OpenAI", "name": "gpt-4o", "version": "2024-11-20"}
 
 
 def programs() -> list[Path]:
@@ -335,6 +352,258 @@ def test_secret_values_never_appear_in_any_diagnostic(pack, levels, tmp_path):
         assert secret not in text
 
 
+# --- Catalog v2 through the real pack ---------------------------------------------
+
+BEDROCK_V2_PROGRAM = f"""
+import pulumi_aws as aws
+
+aws.bedrock.AgentPrompt(
+    "pass_two_variants",
+    name="triage",
+    variants=[
+        aws.bedrock.AgentPromptVariantArgs(
+            name="fast", template_type="TEXT", model_id="{HAIKU}"
+        ),
+        aws.bedrock.AgentPromptVariantArgs(
+            name="deep", template_type="TEXT", model_id="{SONNET}"
+        ),
+    ],
+    tags={{
+        "cost-center": "cc-1234",
+        "owner": "ml-platform",
+        "ai-model": "{HAIKU} {SONNET}",
+    }},
+)
+aws.bedrock.AgentPrompt(
+    "fail_tag_names_one_variant",
+    name="summary",
+    variants=[
+        aws.bedrock.AgentPromptVariantArgs(
+            name="fast", template_type="TEXT", model_id="{HAIKU}"
+        ),
+        aws.bedrock.AgentPromptVariantArgs(
+            name="deep", template_type="TEXT", model_id="{SONNET}"
+        ),
+    ],
+    tags={{"cost-center": "cc-1234", "owner": "ml-platform", "ai-model": "{HAIKU}"}},
+)
+aws.bedrock.AgentKnowledgeBase(
+    "fail_unapproved_embedding",
+    name="docs",
+    role_arn="arn:aws:iam::111122223333:role/kb",
+    knowledge_base_configuration={{
+        "type": "VECTOR",
+        "vector_knowledge_base_configuration": {{
+            "embedding_model_arn": "{TITAN_EMBED_ARN}",
+        }},
+    }},
+    tags={{
+        "cost-center": "cc-1234",
+        "owner": "ml-platform",
+        "ai-model": "amazon.titan-embed-text-v2:0",
+    }},
+)
+"""
+
+
+def test_prompt_variants_and_knowledge_base_through_the_pack(pack, levels, tmp_path):
+    (tmp_path / "__main__.py").write_text(BEDROCK_V2_PROGRAM, encoding="utf-8")
+    configure(pack, levels)
+
+    found, messages = {}, {}
+    for resource in resources(capture(tmp_path)):
+        response = pack.analyze(analyze_request(resource))
+        found[resource.name] = verdicts(response, RULE_POLICIES)
+        messages[resource.name] = {policy: m for policy, _, m in diagnostics(response)}
+
+    assert found == {
+        "pass_two_variants": {
+            "CKV_AICOST_1": "passed",
+            "CKV_AICOST_2": "passed",
+            "CKV_AICOST_3": "passed",
+        },
+        "fail_tag_names_one_variant": {
+            "CKV_AICOST_1": "passed",
+            "CKV_AICOST_2": "passed",
+            "CKV_AICOST_3": "failed",
+        },
+        "fail_unapproved_embedding": {
+            "CKV_AICOST_1": "passed",
+            "CKV_AICOST_2": "failed",
+            "CKV_AICOST_3": "passed",
+        },
+    }
+    assert (
+        "claude-sonnet-4" in messages["fail_tag_names_one_variant"]["ai-model-cost-tag"]
+    )
+    assert (
+        "amazon.titan-embed-text-v2:0"
+        in messages["fail_unapproved_embedding"]["ai-approved-model"]
+    )
+
+
+def captured(
+    resource_type: str, name: str, inputs: dict, provider: dict | None = None
+) -> Captured:
+    urn = f"urn:pulumi:test::v2::{resource_type}::{name}"
+    return Captured(resource_type, name, urn, inputs, provider)
+
+
+def gcp_default_provider(default_labels: str | None) -> dict:
+    inputs = {"project": "ml-prod"}
+    if default_labels is not None:
+        inputs["defaultLabels"] = default_labels
+    return {
+        "type": "pulumi:providers:gcp",
+        "name": "default",
+        "urn": "urn:pulumi:test::v2::pulumi:providers:gcp::default",
+        "inputs": inputs,
+    }
+
+
+def test_gcp_and_azure_resources_through_the_pack(pack, levels):
+    configure(pack, levels)
+    engine = {
+        **reasoning_engine_inputs(),
+        "labels": {"cost-center": "cc-1234", "ai-model": "gemini-2_5-flash"},
+    }
+    del engine["contextSpec"]["memoryBankConfig"]["similaritySearchConfig"]
+    sent = [
+        captured(
+            REASONING_ENGINE,
+            "pass_owner_from_default_labels",
+            engine,
+            gcp_default_provider('{"owner": "ml-platform"}'),
+        ),
+        captured(
+            REASONING_ENGINE,
+            "fail_no_default_labels",
+            engine,
+            gcp_default_provider(None),
+        ),
+        captured(
+            CLASSIC_DEPLOYMENT,
+            "na_classic_deployment",
+            {"cognitiveAccountId": STRING_UNKNOWN, "model": dict(GPT_4O)},
+        ),
+        captured(
+            NATIVE_DEPLOYMENT,
+            "pass_native_deployment",
+            {
+                "accountName": "openai-prod",
+                "properties": {"model": dict(GPT_4O)},
+                "tags": {
+                    "cost-center": "cc-1234",
+                    "owner": "ml-platform",
+                    "ai-model": "gpt-4o",
+                },
+            },
+        ),
+    ]
+
+    found, reasons, messages = {}, {}, {}
+    for resource in sent:
+        response = pack.analyze(analyze_request(resource))
+        found[resource.name] = verdicts(response, RULE_POLICIES)
+        reasons[resource.name] = {
+            i.policy_name: i.reason for i in response.not_applicable
+        }
+        messages[resource.name] = {policy: m for policy, _, m in diagnostics(response)}
+
+    assert found == {
+        "pass_owner_from_default_labels": {
+            "CKV_AICOST_1": "passed",
+            "CKV_AICOST_2": "passed",
+            "CKV_AICOST_3": "passed",
+        },
+        "fail_no_default_labels": {
+            "CKV_AICOST_1": "failed",
+            "CKV_AICOST_2": "passed",
+            "CKV_AICOST_3": "passed",
+        },
+        "na_classic_deployment": {
+            "CKV_AICOST_1": "not-applicable",
+            "CKV_AICOST_2": "passed",
+            "CKV_AICOST_3": "not-applicable",
+        },
+        "pass_native_deployment": {
+            "CKV_AICOST_1": "passed",
+            "CKV_AICOST_2": "passed",
+            "CKV_AICOST_3": "passed",
+        },
+    }
+    assert (
+        "required label 'owner' is missing"
+        in messages["fail_no_default_labels"]["ai-required-cost-tags"]
+    )
+    why = load_catalog().by_pulumi_type(CLASSIC_DEPLOYMENT).cost_parent.why
+    assert why in reasons["na_classic_deployment"]["ai-required-cost-tags"]
+
+
+def test_every_catalog_type_is_judged_by_the_pack_without_an_internal_error(
+    pack, levels
+):
+    configure(pack, levels)
+
+    for pulumi_type in load_catalog().pulumi_types:
+        response = pack.analyze(analyze_request(captured(pulumi_type, "bare", {})))
+
+        said = [message for _, _, message in diagnostics(response)]
+        said += [item.reason for item in response.not_applicable]
+        assert all("internal error" not in text for text in said), pulumi_type
+        assert all("not an AI resource" not in text for text in said), pulumi_type
+
+
+def test_a_literal_reference_to_another_resource_is_not_in_view(pack, levels):
+    configure(pack, levels)
+    endpoint = captured(
+        "aws:sagemaker/endpoint:Endpoint",
+        "warn_config_not_in_view",
+        {"endpointConfigName": "chat-config", "tags": {"owner": "ml-platform"}},
+    )
+
+    response = pack.analyze(analyze_request(endpoint))
+
+    warnings = [m for policy, _, m in diagnostics(response) if policy == UNKNOWN_POLICY]
+    assert any(
+        "[ai-approved-model]" in m and "which is not in view" in m for m in warnings
+    )
+
+
+def test_types_added_by_the_policy_file_are_judged_by_the_pack(pack, levels, tmp_path):
+    policy = tmp_path / "ai-cost-policy.yaml"
+    policy.write_text(
+        textwrap.dedent(
+            """\
+            version: 1
+            tags:
+              required:
+                owner: {}
+            resource_types:
+              - terraform_type: acme_llm_gateway
+                pulumi_type: "acme:index/llmGateway:LlmGateway"
+                platform: bedrock
+                models:
+                  - {terraform: model_id, pulumi: modelId}
+                tags: {terraform: tags}
+                source: "https://example.com/acme/llm_gateway"
+            """
+        ),
+        encoding="utf-8",
+    )
+    gateway = captured(
+        "acme:index/llmGateway:LlmGateway", "gateway", {"modelId": HAIKU, "tags": {}}
+    )
+
+    configure(pack, levels)
+    without = pack.analyze(analyze_request(gateway))
+    configure(pack, levels, policy_file=policy)
+    added = pack.analyze(analyze_request(gateway))
+
+    assert set(verdicts(without, RULE_POLICIES).values()) == {"not-applicable"}
+    assert verdicts(added, RULE_POLICIES)["CKV_AICOST_1"] == "failed"
+
+
 # --- pulumi_inputs: Pulumi inputs to the neutral AI resource ---------------------
 
 
@@ -418,6 +687,200 @@ def test_unknown_model_is_unknown_and_types_outside_the_catalog_are_none():
     )
     assert resource.engine == "pulumi" and resource.address == "agent"
     assert resolve("aws:s3/bucket:Bucket", "b", "urn:b", {}) is None
+
+
+# --- pulumi_inputs on catalog v2: paths, families, forms -------------------------
+
+
+def gcp_provider(default_labels: object, name: str = "labelled") -> PulumiProvider:
+    return PulumiProvider(
+        "pulumi:providers:gcp", name, {"defaultLabels": default_labels}
+    )
+
+
+def reasoning_engine_inputs() -> dict:
+    return {
+        "displayName": "memory",
+        "labels": {"cost-center": "cc-1234", "owner": "search-team"},
+        "contextSpec": {
+            "memoryBankConfig": {
+                "generationConfig": {"model": GEMINI},
+                "similaritySearchConfig": {"embeddingModel": "text-embedding-005"},
+            }
+        },
+    }
+
+
+def test_prompt_with_two_variants_has_one_model_per_variant():
+    props = {"variants": [{"modelId": HAIKU}, {"modelId": SONNET}]}
+
+    resource = resolve(PROMPT, "prompt", "urn:p", props)
+
+    assert [(slot.attribute, slot.written) for slot in resource.models] == [
+        ("variants[0].modelId", Known(HAIKU)),
+        ("variants[1].modelId", Known(SONNET)),
+    ]
+    assert {slot.platform for slot in resource.models} == {"bedrock"}
+
+
+def test_unknown_variant_list_is_one_unknown_model_at_the_list():
+    resource = resolve(PROMPT, "prompt", "urn:p", {"variants": STRING_UNKNOWN})
+
+    assert [(slot.attribute, slot.written) for slot in resource.models] == [
+        ("variants", Unknown("variants", "unknown during preview"))
+    ]
+
+
+def test_knowledge_base_embedding_model_is_read_through_flattened_blocks():
+    props = {
+        "knowledgeBaseConfiguration": {
+            "type": "VECTOR",
+            "vectorKnowledgeBaseConfiguration": {"embeddingModelArn": TITAN_EMBED_ARN},
+        }
+    }
+
+    resource = resolve(KNOWLEDGE_BASE, "kb", "urn:kb", props)
+
+    (slot,) = resource.models
+    assert slot.attribute == (
+        "knowledgeBaseConfiguration.vectorKnowledgeBaseConfiguration.embeddingModelArn"
+    )
+    assert slot.written == Known(TITAN_EMBED_ARN)
+
+
+def test_secret_object_on_the_way_still_reaches_the_model_and_marks_it():
+    props = {
+        "knowledgeBaseConfiguration": Secret(
+            {"vectorKnowledgeBaseConfiguration": {"embeddingModelArn": TITAN_EMBED_ARN}}
+        )
+    }
+
+    (slot,) = resolve(KNOWLEDGE_BASE, "kb", "urn:kb", props).models
+
+    assert slot.written == Known(TITAN_EMBED_ARN)
+    assert slot.sensitive
+
+
+def test_model_from_another_resources_output_is_unknown_with_no_reference():
+    props = {"variants": [{"modelId": STRING_UNKNOWN}]}
+
+    (slot,) = resolve(PROMPT, "prompt", "urn:p", props).models
+
+    assert slot.written == Unknown("variants[0].modelId", "unknown during preview")
+    assert slot.reference is None
+
+
+def test_reasoning_engine_labels_merge_over_provider_default_labels_json():
+    provider = gcp_provider(json.dumps({"owner": "ml-platform", "env": "prod"}))
+
+    resource = resolve(
+        REASONING_ENGINE, "memory", "urn:r", reasoning_engine_inputs(), provider
+    )
+
+    tags = resource.tags
+    assert tags.labels
+    assert tags.attribute == "labels + defaultLabels of provider labelled"
+    assert tags.tags["owner"].value == Known("search-team")
+    assert tags.tags["owner"].source == "resource labels"
+    assert tags.tags["env"].source == "defaultLabels of provider labelled"
+    assert [(slot.written, slot.platform) for slot in resource.models] == [
+        (Known(GEMINI), "vertex"),
+        (Known("text-embedding-005"), "vertex"),
+    ]
+
+
+def test_default_labels_given_as_a_dict_count_and_unknown_ones_hide_their_keys():
+    as_dict = resolve(
+        REASONING_ENGINE, "m", "urn:r", {}, gcp_provider({"owner": "ml-platform"})
+    )
+    unknown = resolve(REASONING_ENGINE, "m", "urn:r", {}, gcp_provider(STRING_UNKNOWN))
+
+    assert as_dict.tags.tags["owner"].value == Known("ml-platform")
+    assert unknown.tags.hidden == (
+        Unknown("defaultLabels of provider labelled", "unknown during preview"),
+    )
+
+
+def test_default_labels_do_not_reach_aws_and_default_tags_do_not_reach_gcp():
+    gcp = gcp_provider('{"owner": "ml-platform"}')
+    aws = aws_provider('{"tags": {"owner": "ml-platform"}}')
+
+    assert resolve(AGENT, "agent", "urn:a", {}, gcp).tags.tags == {}
+    assert resolve(REASONING_ENGINE, "m", "urn:r", {}, aws).tags.tags == {}
+
+
+def test_classic_azure_deployment_cannot_carry_tags_and_names_no_parent():
+    props = {
+        "cognitiveAccountId": STRING_UNKNOWN,  # the account's id, an output
+        "model": dict(GPT_4O),
+    }
+
+    resource = resolve(CLASSIC_DEPLOYMENT, "chat", "urn:d", props)
+
+    assert resource.tags is None
+    assert resource.parent_reference is None
+    (slot,) = resource.models
+    assert (slot.attribute, slot.form, slot.platform) == (
+        "model",
+        "azure_parts",
+        "azure",
+    )
+    assert slot.written == Known(GPT_4O)
+
+
+def test_azure_native_deployment_reads_tags_and_the_model_object():
+    props = {
+        "accountName": "openai-prod",
+        "properties": {"model": dict(GPT_4O), "versionUpgradeOption": "NoAutoUpgrade"},
+        "tags": {"cost-center": "cc-1234"},
+    }
+    # azure-native has no provider default tags, whatever the provider carries.
+    provider = PulumiProvider("pulumi:providers:azure-native", "az", {"location": "x"})
+
+    resource = resolve(NATIVE_DEPLOYMENT, "chat", "urn:d", props, provider)
+
+    (slot,) = resource.models
+    assert (slot.attribute, slot.form) == ("properties.model", "azure_parts")
+    assert slot.written == Known(GPT_4O)
+    assert resource.tags.tags["cost-center"].value == Known("cc-1234")
+    assert resource.tags.attribute == "tags"
+    assert resource.notes == ()
+
+
+def test_azure_native_deployment_on_an_api_version_without_tags_is_untaggable():
+    versioned = "azure-native:cognitiveservices/v20230501:Deployment"
+    tagged = "azure-native:cognitiveservices/v20241001:Deployment"
+    props = {"properties": {"model": dict(GPT_4O)}, "tags": {"owner": "a"}}
+
+    old = resolve(versioned, "old", "urn:o", props)
+    new = resolve(tagged, "new", "urn:n", props)
+
+    assert old.entry.pulumi_type == NATIVE_DEPLOYMENT and old.tags is None
+    assert new.tags.tags["owner"].value == Known("a")
+
+
+def test_unknown_model_part_is_unknown_and_a_secret_part_marks_the_object():
+    unknown = resolve(
+        CLASSIC_DEPLOYMENT, "d", "urn:d", {"model": {**GPT_4O, "version": UNKNOWN}}
+    )
+    secret = resolve(
+        CLASSIC_DEPLOYMENT, "d", "urn:d", {"model": {**GPT_4O, "name": Secret("x")}}
+    )
+
+    assert unknown.models[0].written == Unknown(
+        "model.version", "unknown during preview"
+    )
+    assert secret.models[0].sensitive
+
+
+def test_every_pulumi_type_in_the_catalog_resolves_to_its_entry():
+    catalog = load_catalog()
+
+    for pulumi_type in catalog.pulumi_types:
+        resource = resolve(pulumi_type, "r", "urn:r", {})
+
+        assert resource is not None, pulumi_type
+        assert resource.entry is catalog.by_pulumi_type(pulumi_type)
 
 
 # --- The pack's own helpers ------------------------------------------------------

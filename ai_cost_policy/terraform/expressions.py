@@ -42,11 +42,41 @@ class Source:
         start, end = _span(node)
         if start is None or end is None:
             return "<expression>"
-        return " ".join(self.text[start:end].split())
+        return shorten(" ".join(self.text[start:end].split()))
+
+
+SNIPPET_LIMIT = 60
+
+
+def shorten(text: str) -> str:
+    """An expression as messages quote it: never a whole block of code.
+
+    Object and list literals inside a long expression are folded to ``{...}`` and
+    ``[...]`` (they may hold values nobody should see in a CI log), and the rest is
+    cut to a readable length.
+    """
+    if len(text) <= SNIPPET_LIMIT:
+        return text
+    folded: list[str] = []
+    depth = 0
+    for char in text:
+        if char in "{[":
+            if depth == 0:
+                folded.append(char + "...")
+            depth += 1
+        elif char in "}]" and depth:
+            depth -= 1
+            if depth == 0:
+                folded.append(char)
+        elif depth == 0:
+            folded.append(char)
+    text = "".join(folded)
+    return text if len(text) <= SNIPPET_LIMIT else text[: SNIPPET_LIMIT - 3] + "..."
 
 
 def _span(node: Tree | Token) -> tuple[int | None, int | None]:
-    # Lark's tree positions can stop short of a trailing ``.name``; the tokens do not.
+    # Lark's tree positions can stop short of a trailing ``.name`` and its tokens
+    # leave out anonymous ones such as ``)``: take the widest of both.
     if isinstance(node, Token):
         return node.start_pos, node.end_pos
     tokens = [
@@ -54,9 +84,14 @@ def _span(node: Tree | Token) -> tuple[int | None, int | None]:
         for token in node.scan_values(lambda value: isinstance(value, Token))
         if token.start_pos is not None and token.type != "_NEW_LINE_OR_COMMENT"
     ]
-    if not tokens:
+    starts = [t.start_pos for t in tokens]
+    ends = [t.end_pos for t in tokens]
+    if not node.meta.empty:
+        starts.append(node.meta.start_pos)
+        ends.append(node.meta.end_pos)
+    if not starts:
         return None, None
-    return min(t.start_pos for t in tokens), max(t.end_pos for t in tokens)
+    return min(starts), max(ends)
 
 
 @dataclass
@@ -66,6 +101,9 @@ class Scope:
     variables: dict[str, Any]
     locals: dict[str, tuple[Tree, Source]] = field(default_factory=dict)
     iteration: dict[str, Any] = field(default_factory=dict)
+    # Text of the values of variables declared ``sensitive = true``: any tag or
+    # model built from them is marked sensitive and never printed.
+    secrets: frozenset[str] = frozenset()
     _local_values: dict[str, Any] = field(default_factory=dict)
     _evaluating: set[str] = field(default_factory=set)
 
@@ -85,7 +123,10 @@ class Scope:
 
 
 def evaluate(node: Tree | Token, scope: Scope, source: Source) -> Any:
-    return _Evaluator(scope, source).value(node)
+    try:
+        return _Evaluator(scope, source).value(node)
+    except RecursionError:
+        return Unknown("<expression>", "it is nested too deeply to evaluate")
 
 
 class _Evaluator:

@@ -7,6 +7,7 @@ that would break Checkov.
 
 from __future__ import annotations
 
+import stat
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -22,7 +23,8 @@ from lark.exceptions import (
 
 from ai_cost_policy.terraform.expressions import Source
 
-MAX_FILE_BYTES = 10 * 1024 * 1024
+# Lark needs seconds per MiB and much memory; real configuration files are small.
+MAX_FILE_BYTES = 2 * 1024 * 1024
 
 
 class HclError(Exception):
@@ -116,24 +118,37 @@ def _syntax_message(error: UnexpectedInput) -> str:
         return f"HCL syntax error{at}: unexpected character {error.char!r}"
     if token is not None:
         # A string literal may hold a secret: name its kind, never its text.
-        shown = "a string" if token.type == "STRING_LIT" else repr(str(token)[:20])
+        shown = "string" if token.type == "STRING_LIT" else repr(str(token)[:20])
         return f"HCL syntax error{at}: unexpected {shown}"
     return f"HCL syntax error{at}"
 
 
-def parse_file(path: Path, display: str) -> ParsedFile:
+def read_text(path: Path, display: str) -> str:
+    """A configuration file's text, or an HclError saying why it cannot be read."""
     try:
-        raw = path.read_bytes()
+        if not stat.S_ISREG(path.stat().st_mode):
+            raise HclError(display, None, "not a regular file")
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)
     except OSError as error:
-        raise HclError(display, None, f"cannot read file: {error.strerror}") from None
+        reason = error.strerror or type(error).__name__
+        raise HclError(display, None, f"cannot read file: {reason}") from None
     if len(raw) > MAX_FILE_BYTES:
-        raise HclError(display, None, f"file is larger than {MAX_FILE_BYTES} bytes")
+        raise HclError(
+            display, None, f"file is larger than {MAX_FILE_BYTES // 1024 // 1024} MiB"
+        )
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
         raise HclError(
             display, None, f"file is not UTF-8 text (byte {error.start})"
         ) from None
+    # Editors on Windows may start a file with a byte-order mark; Terraform reads it.
+    return text.removeprefix("\ufeff")
+
+
+def parse_file(path: Path, display: str) -> ParsedFile:
+    text = read_text(path, display)
     source = Source(display, text)
     tree = _parse_text(text, display)
     body = next(child for child in tree.children if isinstance(child, Tree))

@@ -1,15 +1,19 @@
 """Resolve a Terraform root module into AI resources with effective tags and models.
 
 Follows what Terraform itself would do with the code alone: variables from defaults,
-``terraform.tfvars``, ``*.auto.tfvars``, ``--var-file`` and ``--var`` (later wins);
-locals; provider ``default_tags`` per provider configuration, aliases included;
-local child modules with their inputs and ``providers`` mapping; ``count`` and
-``for_each`` instances. What the code cannot tell is kept as unknown.
+``terraform.tfvars``, ``*.auto.tfvars`` (and their ``.json`` forms), then
+``--var-file`` and ``--var`` in command-line order; locals; ``*_override.tf`` files
+merged into the blocks they override; provider defaults per provider configuration,
+aliases included; local child modules with their inputs, ``providers`` mapping,
+``count`` and ``for_each``; resource ``count`` and ``for_each`` instances. What the
+code cannot tell is kept as unknown, and what Terraform itself would reject (a
+module cycle, a negative count, a local module that is not there) is an error.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import json
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,6 +28,7 @@ from ai_cost_policy.terraform.hcl import (
     ParsedFile,
     parse_expression,
     parse_file,
+    read_text,
 )
 from ai_cost_policy.terraform.resources import (
     ProviderDefaults,
@@ -35,15 +40,31 @@ from ai_cost_policy.terraform.resources import (
 from ai_cost_policy.values import Unknown
 
 SKIPPED_DIRECTORIES = {".terraform", ".git"}
+MAX_MODULE_DEPTH = 16
+MAX_INSTANCES = 10_000
 
 
 def display_path(path: Path) -> str:
     """Paths in reports: relative to the working directory when inside it."""
-    absolute = path.resolve()
+    absolute = path.absolute()
     try:
-        return absolute.relative_to(Path.cwd().resolve()).as_posix()
+        return absolute.relative_to(Path.cwd()).as_posix()
     except ValueError:
         return absolute.as_posix()
+
+
+@dataclass(frozen=True)
+class VarFile:
+    path: Path
+
+
+@dataclass(frozen=True)
+class VarValue:
+    name: str
+    text: str
+
+
+Assignment = VarFile | VarValue
 
 
 @dataclass
@@ -54,27 +75,82 @@ class ModuleResult:
     module_dirs: set[Path] = field(default_factory=set)
 
 
+def _is_override(path: Path) -> bool:
+    return path.name == "override.tf" or path.name.endswith("_override.tf")
+
+
 def tf_files(directory: Path) -> list[Path]:
-    return sorted(path for path in directory.glob("*.tf") if path.is_file())
+    try:
+        return sorted(path for path in directory.glob("*.tf") if path.is_file())
+    except OSError:
+        return []
 
 
 def _load(directory: Path, result: ModuleResult) -> list[ParsedFile]:
-    parsed = []
-    for path in tf_files(directory):
+    try:
+        names = sorted(directory.iterdir())
+    except OSError as error:
+        result.errors.append(
+            HclError(display_path(directory), None, f"cannot read: {error.strerror}")
+        )
+        return []
+    parsed, overrides = [], []
+    for path in names:
+        if path.name.endswith(".tf.json"):
+            result.notes.append(
+                f"{display_path(path)}: Terraform JSON configuration is not read yet"
+            )
+        if not path.name.endswith(".tf"):
+            continue
         try:
-            parsed.append(parse_file(path, display_path(path)))
+            file = parse_file(path, display_path(path))
         except HclError as error:
             result.errors.append(error)
+            continue
+        (overrides if _is_override(path) else parsed).append(file)
+    for override in overrides:
+        _merge_override(parsed, override)
     return parsed
+
+
+def _merge_override(files: list[ParsedFile], override: ParsedFile) -> None:
+    """Terraform's override files: their attributes replace the original block's."""
+    originals = {
+        (block.kind, block.labels): block for file in files for block in file.blocks
+    }
+    for block in override.blocks:
+        original = originals.get((block.kind, block.labels))
+        if original is None:
+            continue
+        original.attributes.update(block.attributes)
+        kinds = {nested.kind for nested in block.blocks}
+        original.blocks[:] = [
+            nested for nested in original.blocks if nested.kind not in kinds
+        ] + block.blocks
 
 
 def _blocks(files: Iterable[ParsedFile], kind: str) -> list[Block]:
     return [block for parsed in files for block in parsed.blocks if block.kind == kind]
 
 
-def _tfvars(path: Path, result: ModuleResult) -> dict[str, Any]:
+def _variable_file(path: Path, result: ModuleResult) -> dict[str, Any]:
+    shown = display_path(path)
+    if path.name.endswith(".json"):
+        try:
+            values = json.loads(read_text(path, shown))
+        except HclError as error:
+            result.errors.append(error)
+            return {}
+        except (json.JSONDecodeError, RecursionError) as error:
+            line = getattr(error, "lineno", None)
+            result.errors.append(HclError(shown, line, "invalid JSON variable file"))
+            return {}
+        if not isinstance(values, dict):
+            result.errors.append(HclError(shown, None, "expected a JSON object"))
+            return {}
+        return values
     try:
-        parsed = parse_file(path, display_path(path))
+        parsed = parse_file(path, shown)
     except HclError as error:
         result.errors.append(error)
         return {}
@@ -85,40 +161,57 @@ def _tfvars(path: Path, result: ModuleResult) -> dict[str, Any]:
     }
 
 
-def _cli_value(name: str, text: str) -> Any:
-    # Like terraform -var: a structured value is an expression, anything else a string.
+def cli_value(name: str, text: str) -> Any:
+    """Like ``terraform -var``: a structured value is an expression, else a string."""
     if text.lstrip()[:1] in ("{", "["):
         parsed = parse_expression(text)
-        if parsed is not None:
-            node, source = parsed
-            return evaluate(node, Scope(variables={}), source)
-        return Unknown(f"--var {name}=...", "the value is not a valid expression")
+        if parsed is None:
+            raise ValueError(f"--var {name}: the value is not a valid expression")
+        node, source = parsed
+        return evaluate(node, Scope(variables={}), source)
     return text
 
 
 def root_variables(
-    directory: Path,
-    result: ModuleResult,
-    var_files: Iterable[Path] = (),
-    cli_vars: Mapping[str, str] | None = None,
+    directory: Path, result: ModuleResult, assignments: Sequence[Assignment] = ()
 ) -> dict[str, Any]:
+    automatic = [directory / "terraform.tfvars", directory / "terraform.tfvars.json"]
+    try:
+        automatic += sorted(
+            path
+            for path in directory.iterdir()
+            if path.name.endswith((".auto.tfvars", ".auto.tfvars.json"))
+        )
+    except OSError:
+        pass
     values: dict[str, Any] = {}
-    for path in [
-        directory / "terraform.tfvars",
-        *sorted(directory.glob("*.auto.tfvars")),
-    ]:
+    for path in automatic:
         if path.is_file():
-            values.update(_tfvars(path, result))
-    for path in var_files:
-        values.update(_tfvars(Path(path), result))
-    for name, text in (cli_vars or {}).items():
-        values[name] = _cli_value(name, text)
+            values.update(_variable_file(path, result))
+    for assignment in assignments:
+        if isinstance(assignment, VarFile):
+            values.update(_variable_file(assignment.path, result))
+        else:
+            values[assignment.name] = cli_value(assignment.name, assignment.text)
     return values
 
 
-def _declared(files: list[ParsedFile], given: Mapping[str, Any]) -> dict[str, Any]:
+def _secret_texts(value: Any) -> set[str]:
+    if isinstance(value, dict):
+        return {text for item in value.values() for text in _secret_texts(item)}
+    if isinstance(value, list):
+        return {text for item in value for text in _secret_texts(item)}
+    if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+        return {str(value)} if len(str(value)) >= 4 else set()
+    return set()
+
+
+def _declared(
+    files: list[ParsedFile], given: Mapping[str, Any]
+) -> tuple[dict[str, Any], set[str]]:
     empty = Scope(variables={})
     variables: dict[str, Any] = {}
+    secrets: set[str] = set()
     for block in _blocks(files, "variable"):
         name = block.labels[0] if block.labels else ""
         if name in given:
@@ -131,11 +224,16 @@ def _declared(files: list[ParsedFile], given: Mapping[str, Any]) -> dict[str, An
                 "the variable has no default and no value from tfvars, "
                 "--var-file or --var",
             )
-    return variables
+        flag = block.attributes.get("sensitive")
+        if flag is not None and evaluate(flag, empty, block.source) is True:
+            secrets |= _secret_texts(variables[name])
+    return variables, secrets
 
 
-def _scope(files: list[ParsedFile], variables: dict[str, Any]) -> Scope:
-    scope = Scope(variables=variables)
+def _scope(
+    files: list[ParsedFile], variables: dict[str, Any], secrets: frozenset[str]
+) -> Scope:
+    scope = Scope(variables=variables, secrets=secrets)
     for block in _blocks(files, "locals"):
         for name, node in block.attributes.items():
             scope.locals[name] = (node, block.source)
@@ -164,35 +262,55 @@ def _provider_key(block: Block, resource_type: str) -> str:
 
 
 def _instances(block: Block, scope: Scope) -> list[tuple[str, dict[str, Any]]]:
-    """The instance keys of a resource (``""``, ``[0]``, ``["eu"]``) and their names."""
+    """The instance keys of a block (``""``, ``[0]``, ``["eu"]``) and their names.
+
+    Raises HclError for what Terraform rejects (a negative count) and for more
+    instances than are worth judging one by one.
+    """
     if "count" in block.attributes:
         count = evaluate(block.attributes["count"], scope, block.source)
         if isinstance(count, int) and not isinstance(count, bool):
+            if count < 0:
+                raise HclError(block.source.path, block.line, "count is negative")
+            if count > MAX_INSTANCES:
+                raise HclError(
+                    block.source.path,
+                    block.line,
+                    f"count is {count}; ai-cost-policy judges at most "
+                    f"{MAX_INSTANCES} instances of one block",
+                )
             return [
                 (f"[{index}]", {"count": {"index": index}}) for index in range(count)
             ]
         return [("", {"count": {"index": _unknown_iteration(block, "count")}})]
     if "for_each" in block.attributes:
         each = evaluate(block.attributes["for_each"], scope, block.source)
+        keys: list[tuple[str, Any]] | None = None
         if isinstance(each, dict) and not isinstance(each, PartialMap):
-            return [
-                (f'["{key}"]', {"each": {"key": key, "value": value}})
-                for key, value in sorted(each.items())
-            ]
-        if isinstance(each, list) and all(isinstance(item, str) for item in each):
-            return [
-                (f'["{key}"]', {"each": {"key": key, "value": key}})
-                for key in sorted(set(each))
-            ]
-        unknown = _unknown_iteration(block, "for_each")
-        return [("", {"each": {"key": unknown, "value": unknown}})]
+            keys = sorted(each.items())
+        elif isinstance(each, list) and all(isinstance(item, str) for item in each):
+            keys = [(key, key) for key in sorted(set(each))]
+        if keys is None:
+            unknown = _unknown_iteration(block, "for_each")
+            return [("", {"each": {"key": unknown, "value": unknown}})]
+        if len(keys) > MAX_INSTANCES:
+            raise HclError(
+                block.source.path,
+                block.line,
+                f"for_each has {len(keys)} keys; ai-cost-policy judges at most "
+                f"{MAX_INSTANCES} instances of one block",
+            )
+        return [
+            (f'["{key}"]', {"each": {"key": key, "value": value}})
+            for key, value in keys
+        ]
     return [("", {})]
 
 
 def _unknown_iteration(block: Block, meta: str) -> Unknown:
     return Unknown(
         block.source.snippet(block.attributes[meta]),
-        f"the {meta} of this resource cannot be resolved from the code",
+        f"the {meta} of this block cannot be resolved from the code",
     )
 
 
@@ -205,15 +323,14 @@ class _Call:
     given: dict[str, Any]
     providers: dict[str, ProviderDefaults]
     catalog: Catalog
-    depth: int = 0
-
-
-MAX_MODULE_DEPTH = 16
+    secrets: frozenset[str] = frozenset()
+    stack: tuple[Path, ...] = ()
 
 
 def _resolve(call: _Call, result: ModuleResult) -> None:
     files = _load(call.directory, result)
-    scope = _scope(files, _declared(files, call.given))
+    variables, secrets = _declared(files, call.given)
+    scope = _scope(files, variables, call.secrets | secrets)
     providers = _providers(files, scope, call.providers)
     catalog = call.catalog
 
@@ -224,9 +341,17 @@ def _resolve(call: _Call, result: ModuleResult) -> None:
         if not catalog.for_terraform_type(resource_type):
             continue
         provider = providers.get(_provider_key(block, resource_type))
-        for key, iteration in _instances(block, scope):
+        try:
+            instances = _instances(block, scope)
+        except HclError as error:
+            result.errors.append(error)
+            continue
+        for key, iteration in instances:
             instance_scope = Scope(
-                variables=scope.variables, locals=scope.locals, iteration=iteration
+                variables=scope.variables,
+                locals=scope.locals,
+                iteration=iteration,
+                secrets=scope.secrets,
             )
             values = document(block, instance_scope)
             entry = entry_for(catalog, resource_type, values)
@@ -234,11 +359,16 @@ def _resolve(call: _Call, result: ModuleResult) -> None:
                 continue
             address = f"{call.prefix}{resource_type}.{name}{key}"
             result.resources.append(
-                build(entry, address, block, values, provider, call.prefix)
+                build(
+                    entry, address, block, values, provider, call.prefix, scope.secrets
+                )
             )
 
     for block in _blocks(files, "module"):
-        _module_call(block, call, scope, providers, result)
+        try:
+            _module_call(block, call, scope, providers, result)
+        except HclError as error:
+            result.errors.append(error)
 
 
 def _module_call(
@@ -249,11 +379,8 @@ def _module_call(
     result: ModuleResult,
 ) -> None:
     name = block.labels[0] if block.labels else "?"
-    source = (
-        evaluate(block.attributes["source"], scope, block.source)
-        if ("source" in block.attributes)
-        else None
-    )
+    source_node = block.attributes.get("source")
+    source = evaluate(source_node, scope, block.source) if source_node else None
     where = f"{block.source.path}:{block.line}"
     if not isinstance(source, str) or not source.startswith(("./", "../")):
         result.notes.append(
@@ -262,33 +389,58 @@ def _module_call(
         )
         return
     directory = (call.directory / source).resolve()
-    if not directory.is_dir() or call.depth >= MAX_MODULE_DEPTH:
-        result.notes.append(f"module '{name}' at {where}: {source} was not found")
-        return
+    if not directory.is_dir():
+        what = "is not a directory" if directory.exists() else "does not exist"
+        raise HclError(
+            block.source.path, block.line, f"module '{name}': {source} {what}"
+        )
+    stack = call.stack or (call.directory,)
+    if directory in stack:
+        raise HclError(
+            block.source.path,
+            block.line,
+            f"module '{name}' calls {source}, which is already in its call chain "
+            "(a module cycle)",
+        )
+    if len(stack) > MAX_MODULE_DEPTH:
+        raise HclError(
+            block.source.path,
+            block.line,
+            f"module '{name}' is nested more than {MAX_MODULE_DEPTH} levels deep",
+        )
     result.module_dirs.add(directory)
 
-    inputs = {
-        key: evaluate(node, scope, block.source)
-        for key, node in block.attributes.items()
-        if key not in ("source", "version", "providers", "count", "for_each")
-    }
     child_providers = {key: value for key, value in providers.items() if "." not in key}
     mapping = block.attributes.get("providers")
     if mapping is not None:
         for child_key, parent in _provider_mapping(mapping, block).items():
             if parent in providers:
                 child_providers[child_key] = providers[parent]
-    _resolve(
-        _Call(
-            directory,
-            f"{call.prefix}module.{name}.",
-            inputs,
-            child_providers,
-            call.catalog,
-            call.depth + 1,
-        ),
-        result,
-    )
+
+    for key, iteration in _instances(block, scope):
+        instance_scope = Scope(
+            variables=scope.variables,
+            locals=scope.locals,
+            iteration=iteration,
+            secrets=scope.secrets,
+        )
+        inputs = {
+            input_name: evaluate(node, instance_scope, block.source)
+            for input_name, node in block.attributes.items()
+            if input_name not in ("source", "version", "providers", "count", "for_each")
+        }
+        _resolve(
+            _Call(
+                directory,
+                f"{call.prefix}module.{name}{key}.",
+                inputs,
+                child_providers,
+                call.catalog,
+                scope.secrets,
+                (*stack, directory),
+            ),
+            result,
+        )
 
 
 def _provider_mapping(node: Any, block: Block) -> dict[str, str]:
@@ -301,20 +453,19 @@ def _provider_mapping(node: Any, block: Block) -> dict[str, str]:
     for element in object_node.children:
         if getattr(element, "data", None) != "object_elem":
             continue
-        key_node, value_node = [child for child in element.children][:2]
+        key_node, value_node = list(element.children)[:2]
         mapping[block.source.snippet(key_node)] = block.source.snippet(value_node)
     return mapping
 
 
 def resolve_root_module(
     directory: Path,
-    var_files: Iterable[Path] = (),
-    cli_vars: Mapping[str, str] | None = None,
+    assignments: Sequence[Assignment] = (),
     catalog: Catalog | None = None,
 ) -> ModuleResult:
     result = ModuleResult()
     directory = directory.resolve()
-    given = root_variables(directory, result, var_files, cli_vars)
+    given = root_variables(directory, result, assignments)
     _resolve(_Call(directory, "", given, {}, catalog or load_catalog()), result)
     result.resources = link(result.resources)
     return result

@@ -5,7 +5,15 @@ parser drops exactly what the rules need: when one tag value is unknown,
 ``tags_all`` disappears and the unknown key vanishes from ``tags`` without a trace,
 and provider ``default_tags`` (a block) never reach the provider conf. Here every
 value comes from ``resource_changes[].change`` with its ``after_unknown`` and
-``after_sensitive`` marks, and provider defaults from ``configuration``.
+``after_sensitive`` marks, and provider defaults and references from
+``configuration``.
+
+The catalog says where each type keeps its models and tags; the semantics are the
+HCL resolver's (``terraform/resources.py``): AWS ``default_tags`` and Google
+``default_labels`` merge under the resource's own, azapi ``default_tags`` apply only
+to a resource that sets no tags at all, azurerm has no defaults. A model written as
+a reference to another resource in the plan, and the parent that carries the cost
+of an untaggable resource, are followed by :func:`ai_cost_policy.linking.link`.
 
 Sensitive values are only ever flagged, never copied into an :class:`Unknown`'s
 expression or a message; expressions quote references (``var.x``), not values.
@@ -20,9 +28,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ai_cost_policy.catalog import CatalogEntry, load_catalog
+from ai_cost_policy.attribute_paths import Found, parse, walk
+from ai_cost_policy.catalog import (
+    Catalog,
+    CatalogEntry,
+    ModelLocation,
+    TagLocation,
+    load_catalog,
+)
+from ai_cost_policy.linking import link
 from ai_cost_policy.resource import AIResource, ModelSlot, Tag, TagSet
-from ai_cost_policy.values import ABSENT, Known, Unknown, Value
+from ai_cost_policy.values import Known, Unknown
 
 ENGINE = "terraform_plan"
 AFTER_APPLY = "known only after apply"
@@ -38,16 +54,29 @@ JUDGED_ACTIONS = {
     ("create", "delete"),
 }
 
-# Where each provider family keeps its default tags in `configuration`: the block
-# name and the attribute inside it.
-DEFAULT_TAGS_BLOCKS = {"aws": ("default_tags", "tags")}
+# Where each provider family keeps its default tags in `configuration`: the
+# argument, and for a block (AWS `default_tags { tags = ... }`) the attribute in it.
+DEFAULT_TAGS = {
+    "aws": ("default_tags", "tags"),
+    "google": ("default_labels", None),
+    "azapi": ("default_tags", None),
+}
 
-SOURCE_RESOURCE_TAGS = "tags in plan"
-SOURCE_MERGED_TAGS = "tags_all in plan (provider default_tags merged)"
-SOURCE_PROVIDER_DEFAULTS = "provider default_tags in plan configuration"
+# Google adds its own labels (`goog-terraform-provisioned`) to terraform_labels;
+# they say nothing about whether the provider's default labels were merged.
+GOOGLE_SYSTEM_LABELS = "goog-"
+
+AZURE_MODEL_PARTS = ("name", "version", "format")
 
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
 _MODULE_STEP = re.compile(r'module\.([^.\[]+)(?:\[(?:"(?:[^"\\]|\\.)*"|[^\]]*)\])?')
+# `aws_x.y.arn`, `aws_x.y["eu"].arn`, `aws_x.y[0]`: a managed resource, with its
+# instance key when the reference names one. `var.`, `local.`, `module.`, `data.`,
+# `each.` and `count.` have no underscore before their first dot.
+_RESOURCE_REFERENCE = re.compile(
+    r"^(?P<resource>[a-z][a-z0-9]*_[a-z0-9_]*\.[A-Za-z_][\w-]*)"
+    r'(?P<key>\[(?:"(?:[^"\\]|\\.)*"|[0-9]+)\])?(?:[.\[]|$)'
+)
 
 
 class PlanError(Exception):
@@ -113,16 +142,25 @@ def load_plan(path: str | Path) -> PlanDocument | None:
     return PlanDocument(file, data, _change_lines(text, len(changes)))
 
 
-def resources_from_plan(plan: PlanDocument, path_for_report: str) -> list[AIResource]:
-    """The AI resources a plan creates, updates or replaces, in plan order."""
-    catalog = load_catalog()
+def resources_from_plan(
+    plan: PlanDocument, path_for_report: str, catalog: Catalog | None = None
+) -> list[AIResource]:
+    """The AI resources a plan creates, updates or replaces, in plan order.
+
+    References between them are followed within the plan: an agent invoking a
+    profile the same plan creates runs the profile's model, and an account carries
+    the cost (and the model tag) of the deployments that cannot be tagged.
+    """
+    catalog = catalog or load_catalog()
     resources: list[AIResource] = []
     for index, raw in enumerate(plan.resource_changes):
         change = _as_dict(raw)
-        entry = catalog.by_terraform_type(str(change.get("type", "")))
-        if entry is None or not _judged(change):
+        if not _judged(change):
             continue
         view = _ChangeView.of(change, plan.configuration)
+        entry = _entry_for(catalog, str(change.get("type", "")), view.after)
+        if entry is None:
+            continue
         tags, notes = _tag_set(entry, view)
         lines = plan.change_lines
         resources.append(
@@ -133,13 +171,22 @@ def resources_from_plan(plan: PlanDocument, path_for_report: str) -> list[AIReso
                 file=path_for_report,
                 line=lines[index] if index < len(lines) else None,
                 tags=tags,
-                models=tuple(
-                    _model_slot(location.terraform, view) for location in entry.models
-                ),
+                models=_model_slots(entry, view),
                 notes=notes,
+                parent_reference=_parent_reference(entry, tags, view),
             )
         )
-    return resources
+    return link(resources)
+
+
+def _entry_for(
+    catalog: Catalog, resource_type: str, after: Mapping[str, Any]
+) -> CatalogEntry | None:
+    """The catalog entry; a generic type (``azapi_resource``) is told by ``type``."""
+    for entry in catalog.for_terraform_type(resource_type):
+        if entry.match is None or entry.match.accepts(after.get(entry.match.attribute)):
+            return entry
+    return None
 
 
 # --- reading the file --------------------------------------------------------------
@@ -232,36 +279,123 @@ def _judged(change: Mapping[str, Any]) -> bool:
 
 @dataclass(frozen=True)
 class _ChangeView:
-    """The planned object with its marks, and its configuration if the plan has it."""
+    """The planned object with its marks, and its configuration if the plan has it.
+
+    ``document`` is ``after`` with an :class:`Unknown` wherever ``after_unknown``
+    marks a value: Terraform leaves unknown attributes out of ``after`` (and writes
+    null for an unknown list element), so a catalog path must meet the mark there.
+    """
 
     after: Mapping[str, Any]
+    document: Mapping[str, Any]
     unknown: Any
     sensitive: Any
     config: Mapping[str, Any] | None
     provider_key: str | None
     provider: Mapping[str, Any] | None
+    # The module instance the resource lives in (`module.ai["eu"].`): references in
+    # its configuration name resources of the same module instance.
+    prefix: str
 
     @classmethod
     def of(
         cls, change: Mapping[str, Any], configuration: Mapping[str, Any]
     ) -> _ChangeView:
         body = _as_dict(change.get("change"))
+        after = _as_dict(body.get("after"))
+        unknown = body.get("after_unknown", False)
         config = _config_resource(configuration, change)
         key = config.get("provider_config_key") if config else None
         providers = _as_dict(configuration.get("provider_config"))
+        module = change.get("module_address")
         return cls(
-            after=_as_dict(body.get("after")),
-            unknown=body.get("after_unknown", False),
+            after=after,
+            document=_with_unknowns(after, unknown, ""),
+            unknown=unknown,
             sensitive=body.get("after_sensitive", False),
             config=config,
             provider_key=key if isinstance(key, str) else None,
             provider=providers.get(key) if isinstance(key, str) else None,
+            prefix=f"{module}." if isinstance(module, str) and module else "",
         )
 
-    def references(self, attribute: str) -> list[str]:
-        """What the attribute's expression refers to, most specific first."""
-        expressions = _as_dict((self.config or {}).get("expressions"))
-        return _specific(_as_dict(expressions.get(attribute)).get("references"))
+    def walk(self, path: str) -> list[Found]:
+        return list(
+            walk(
+                self.document,
+                path,
+                unknown=self.unknown,
+                sensitive=self.sensitive,
+                is_unknown=_is_unknown,
+            )
+        )
+
+    def references(self, path: str) -> tuple[list[str], bool]:
+        """What the expression that wrote ``path`` refers to, most specific first.
+
+        Also whether that expression wrote exactly this value, rather than an
+        attribute around it (``body = {...}`` for ``body.properties.model``), whose
+        references may well be about something else.
+        """
+        node: Any = _as_dict((self.config or {}).get("expressions"))
+        exact = True
+        for segment in parse(path):
+            if _is_expression(node):
+                exact = False
+                break
+            node = _as_dict(node).get(segment.name)
+            if isinstance(segment.index, int):
+                if isinstance(node, list):
+                    position = segment.index
+                    node = node[position] if position < len(node) else None
+                else:
+                    exact = False
+        if not _is_expression(node):
+            return [], False
+        return _specific(node.get("references")), exact
+
+    def referenced_resource(self, path: str) -> str | None:
+        """The address of the resource the expression of ``path`` refers to."""
+        references, exact = self.references(path)
+        if not exact:
+            return None
+        for reference in references:
+            match = _RESOURCE_REFERENCE.match(reference)
+            if match:
+                return f"{self.prefix}{match['resource']}{match['key'] or ''}"
+        return None
+
+
+def _with_unknowns(value: Any, marks: Any, where: str) -> Any:
+    if marks is True:
+        return Unknown(where, AFTER_APPLY)
+    if isinstance(marks, dict) and isinstance(value, dict):
+        filled = dict(value)
+        for key, mark in marks.items():
+            if key in filled or mark is True:
+                inner = f"{where}.{key}" if where else str(key)
+                filled[key] = _with_unknowns(filled.get(key), mark, inner)
+        return filled
+    if isinstance(marks, list) and isinstance(value, list):
+        return [
+            _with_unknowns(item, marks[i] if i < len(marks) else False, f"{where}[{i}]")
+            for i, item in enumerate(value)
+        ]
+    return value
+
+
+def _is_unknown(value: Any) -> bool:
+    return isinstance(value, Unknown)
+
+
+def _is_expression(node: Any) -> bool:
+    """An expression in ``configuration`` (rather than a block of them)."""
+    return (
+        isinstance(node, dict)
+        and bool(node)
+        and set(node) <= {"constant_value", "references"}
+        and ("constant_value" in node or isinstance(node.get("references"), list))
+    )
 
 
 def _config_resource(
@@ -283,24 +417,111 @@ def _config_resource(
     return None
 
 
+def _expression(path: str, view: _ChangeView) -> str:
+    """How the configuration wrote a value: its references, never a value."""
+    references, exact = view.references(path)
+    if not references:
+        return path
+    if exact and len(references) == 1:
+        return references[0]
+    return f"{path} from {', '.join(references)}"
+
+
 # --- tags ----------------------------------------------------------------------------
 
 
 def _tag_set(
     entry: CatalogEntry, view: _ChangeView
 ) -> tuple[TagSet | None, tuple[str, ...]]:
-    if entry.tags is None:
+    location = entry.tags
+    if location is None or not _carries_tags(entry, view.after):
         return None, ()
-    effective, own = entry.tags.plan, entry.tags.terraform
     defaults = _provider_default_tags(entry, view)
+    if location.provider_defaults == "azapi":
+        return _azapi_tags(location, defaults, view), ()
+
+    effective, own = location.plan, location.terraform
     merged = view.after.get(effective)
     if _mark(view.unknown, effective) is not True and isinstance(merged, dict):
-        return _planned_tags(effective, own, merged, defaults, view), ()
+        return _planned_tags(location, merged, defaults, view), ()
 
     # The merged map is known only after apply (one value somewhere is unknown), so
     # rebuild it as the provider does: default tags, overridden by resource tags.
+    tags = _rebuilt_tags(location, defaults, view)
+    if effective == own:
+        return tags, ()
+    why = AFTER_APPLY if _mark(view.unknown, effective) is True else "not in the plan"
+    note = (
+        f"{effective} is {why}; effective {_noun(location)} were rebuilt from {own} "
+        f"and the provider's {defaults.name}"
+    )
+    return tags, (note,)
+
+
+def _carries_tags(entry: CatalogEntry, after: Mapping[str, Any]) -> bool:
+    """False for an azapi type whose API version predates tags on that type."""
+    since = entry.tags.since_api_version if entry.tags else None
+    kind = after.get(entry.match.attribute) if entry.match else None
+    if since is None or not isinstance(kind, str) or "@" not in kind:
+        return True
+    # API versions are dates, optionally with a suffix: compare the dates.
+    return kind.split("@", 1)[1][:10] >= since[:10]
+
+
+def _noun(location: TagLocation) -> str:
+    return "labels" if location.labels else "tags"
+
+
+def _own_source(attribute: str) -> str:
+    return f"{attribute} in plan"
+
+
+def _planned_tags(
+    location: TagLocation,
+    merged: Mapping[str, Any],
+    defaults: _ProviderDefaults,
+    view: _ChangeView,
+) -> TagSet:
+    effective, own = location.plan, location.terraform
+    own_keys = set(_map_keys(view.after.get(own), _mark(view.unknown, own)))
+    merged_source = f"{effective} in plan (provider {defaults.name} merged)"
+    tags = _tags_from_map(
+        merged,
+        unknown=_mark(view.unknown, effective),
+        sensitive=(_mark(view.sensitive, effective), _mark(view.sensitive, own)),
+        attribute=effective,
+        source=lambda key: _own_source(own) if key in own_keys else merged_source,
+    )
+    # When default tags hold a value known only after apply, the AWS provider plans
+    # a known tags_all *without any* default tag, so a default key that is missing
+    # here may still be set. Default tags written with references and no key beyond
+    # the resource's own is that case, or defaults that are empty. Google merges
+    # default_labels in the same place; its terraform_labels are read alike, which
+    # at worst turns a missing label into a warning.
+    extra = {
+        key
+        for key in merged
+        if key not in own_keys
+        and not (location.labels and key.startswith(GOOGLE_SYSTEM_LABELS))
+    }
+    hidden: tuple[Unknown, ...] = ()
+    if defaults.by_reference and defaults.hidden and not extra:
+        hidden = (
+            Unknown(
+                defaults.hidden.expression,
+                f"{effective} in the plan leaves default {_noun(location)} out "
+                f"when they are {AFTER_APPLY}",
+            ),
+        )
+    return TagSet(tags, hidden, effective, labels=location.labels)
+
+
+def _rebuilt_tags(
+    location: TagLocation, defaults: _ProviderDefaults, view: _ChangeView
+) -> TagSet:
+    own = location.terraform
     tags = {
-        key: Tag(key, Known(value), SOURCE_PROVIDER_DEFAULTS)
+        key: Tag(key, Known(value), defaults.source)
         for key, value in defaults.values.items()
         if value is not None
     }
@@ -314,48 +535,70 @@ def _tag_set(
                 unknown=_mark(view.unknown, own),
                 sensitive=(_mark(view.sensitive, own),),
                 attribute=own,
-                source=lambda key: SOURCE_RESOURCE_TAGS,
+                source=lambda key: _own_source(own),
             )
         )
-    why = AFTER_APPLY if _mark(view.unknown, effective) is True else "not in the plan"
-    note = (
-        f"{effective} is {why}; effective tags were rebuilt from {own} and the "
-        "provider's default_tags"
-    )
-    return TagSet(tags, tuple(hidden), own), (note,)
+    attribute = f"{own} + provider {defaults.name}" if defaults.configured else own
+    return TagSet(tags, tuple(hidden), attribute, labels=location.labels)
 
 
-def _planned_tags(
-    effective: str,
-    own: str,
-    merged: Mapping[str, Any],
-    defaults: _ProviderDefaults,
-    view: _ChangeView,
+def _azapi_tags(
+    location: TagLocation, defaults: _ProviderDefaults, view: _ChangeView
 ) -> TagSet:
-    own_keys = set(_map_keys(view.after.get(own), _mark(view.unknown, own)))
-    tags = _tags_from_map(
-        merged,
-        unknown=_mark(view.unknown, effective),
-        sensitive=(_mark(view.sensitive, effective), _mark(view.sensitive, own)),
-        attribute=effective,
-        source=lambda key: (
-            SOURCE_RESOURCE_TAGS if key in own_keys else SOURCE_MERGED_TAGS
-        ),
+    """azapi plans the tags it will send in ``tags``, without merging anything.
+
+    They are the resource's ``tags``, else ``body.tags``, else the provider's
+    ``default_tags``. When they are unknown (a body known only after apply), the
+    same order is followed through what the plan does show.
+    """
+    attribute = location.plan
+    # Without configuration, whether the resource wrote its tags cannot be told;
+    # reading them as its own is the reading that claims nothing about defaults.
+    written = view.config is None or attribute in _as_dict(
+        view.config.get("expressions")
     )
-    # When default_tags hold a value known only after apply, the AWS provider plans
-    # a known tags_all *without any* default tag, so a default key that is missing
-    # here may still be set. Default tags written with references and no key beyond
-    # the resource's own tags in tags_all is that case, or defaults that are empty.
-    hidden: tuple[Unknown, ...] = ()
-    if defaults.by_reference and defaults.hidden and not set(merged) - own_keys:
-        hidden = (
-            Unknown(
-                defaults.hidden.expression,
-                f"{effective} in the plan leaves default tags out when they are "
-                f"{AFTER_APPLY}",
-            ),
+    body = view.walk(location.body)[:1] if location.body else []
+
+    mark = _mark(view.unknown, attribute)
+    if mark is not True:
+        read, source = attribute, _own_source(attribute)
+        if not written and body:
+            read, source = body[0].path, _own_source(body[0].path)
+        elif not written and defaults.values:
+            read = f"{attribute} (provider {defaults.name})"
+            source = defaults.source
+        tags = _tags_from_map(
+            _as_dict(view.after.get(attribute)),
+            unknown=mark,
+            sensitive=(_mark(view.sensitive, attribute),),
+            attribute=attribute,
+            source=lambda key: source,
         )
-    return TagSet(tags, hidden, effective)
+        return TagSet(tags, (), read, labels=location.labels)
+
+    if written:
+        unknown = Unknown(_expression(attribute, view), AFTER_APPLY)
+        return TagSet({}, (unknown,), attribute, labels=location.labels)
+    if body:
+        found = body[0]
+        if found.unknown or not isinstance(found.value, dict):
+            unknown = Unknown(_expression(found.path, view), AFTER_APPLY)
+            return TagSet({}, (unknown,), found.path, labels=location.labels)
+        tags = _tags_from_map(
+            found.value,
+            unknown=None,
+            sensitive=(found.sensitive,),
+            attribute=found.path,
+            source=lambda key: _own_source(found.path),
+        )
+        return TagSet(tags, (), found.path, labels=location.labels)
+    tags = {
+        key: Tag(key, Known(value), defaults.source)
+        for key, value in defaults.values.items()
+        if value is not None
+    }
+    hidden = (defaults.hidden,) if defaults.hidden else ()
+    return TagSet(tags, hidden, f"provider {defaults.name}", labels=location.labels)
 
 
 def _tags_from_map(
@@ -368,10 +611,10 @@ def _tags_from_map(
     tags: dict[str, Tag] = {}
     for key in _map_keys(values, unknown):
         value: Known | Unknown
-        if _mark(unknown, key) is True:
+        if _mark(unknown, key) is True or isinstance(values.get(key), Unknown):
             value = Unknown(f'{attribute}["{key}"]', AFTER_APPLY)
         elif values.get(key) is None:
-            # The AWS provider drops a tag whose value is null: it is not set.
+            # The provider drops a tag whose value is null: it is not set.
             continue
         else:
             value = Known(values[key])
@@ -396,73 +639,126 @@ class _ProviderDefaults:
     hidden: Unknown | None = None
     # Written with references: the plan shows those, never the keys or values.
     by_reference: bool = False
+    # The argument they are written in: default_tags, default_labels.
+    name: str = "default_tags"
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.values) or self.hidden is not None
+
+    @property
+    def source(self) -> str:
+        return f"provider {self.name} in plan configuration"
 
 
 def _provider_default_tags(entry: CatalogEntry, view: _ChangeView) -> _ProviderDefaults:
     family = entry.tags.provider_defaults if entry.tags else None
     if family is None:
         return _ProviderDefaults({})
-    if family not in DEFAULT_TAGS_BLOCKS:
+    if family not in DEFAULT_TAGS:
         return _ProviderDefaults(
             {}, Unknown(f"default tags of the {family} provider", "not read from plans")
         )
+    name, inner = DEFAULT_TAGS[family]
     if view.config is None:
         return _ProviderDefaults(
             {},
             Unknown(
-                "provider default_tags",
+                f"provider {name}",
                 "the plan's configuration does not show the resource's provider",
             ),
+            name=name,
         )
     if view.provider is None:
         # A provider used without a provider block has no configuration entry, and
         # so no default tags.
-        return _ProviderDefaults({})
+        return _ProviderDefaults({}, name=name)
 
-    block_name, attribute = DEFAULT_TAGS_BLOCKS[family]
-    blocks = _as_dict(view.provider.get("expressions")).get(block_name)
-    if not isinstance(blocks, list) or not blocks:
-        return _ProviderDefaults({})
-    expression = _as_dict(_as_dict(blocks[0]).get(attribute))
-    constant = expression.get("constant_value")
-    if not expression or isinstance(constant, dict):
-        return _ProviderDefaults(constant or {})
+    node = _as_dict(view.provider.get("expressions")).get(name)
+    if inner is not None:
+        if not isinstance(node, list) or not node:
+            return _ProviderDefaults({}, name=name)
+        node = _as_dict(node[0]).get(inner)
+    expression = _as_dict(node)
+    if not expression or "constant_value" in expression:
+        constant = expression.get("constant_value")
+        return _ProviderDefaults(
+            constant if isinstance(constant, dict) else {}, name=name
+        )
 
     references = _specific(expression.get("references"))
     shown = f" from {', '.join(references)}" if references else ""
     return _ProviderDefaults(
         {},
         Unknown(
-            f"{block_name} of provider {view.provider_key}{shown}",
+            f"{name} of provider {view.provider_key}{shown}",
             "the plan shows its references, not its keys",
         ),
         by_reference=True,
+        name=name,
     )
 
 
-# --- models --------------------------------------------------------------------------
+# --- models and cost parents ---------------------------------------------------------
 
 
-def _model_slot(attribute: str, view: _ChangeView) -> ModelSlot:
-    sensitive = _mark(view.sensitive, attribute) is True
-    written: Value
-    if _mark(view.unknown, attribute) is True:
-        written = Unknown(_expression(attribute, view), AFTER_APPLY)
-    elif view.after.get(attribute) is None:
-        written = ABSENT
-    else:
-        written = Known(view.after[attribute])
-    return ModelSlot(attribute, written, sensitive=sensitive)
+def _model_slots(entry: CatalogEntry, view: _ChangeView) -> tuple[ModelSlot, ...]:
+    slots: list[ModelSlot] = []
+    for location in entry.models:
+        for found in view.walk(location.terraform):
+            written = _written(found, location, view)
+            # A value the plan knows is the model; a reference is followed only
+            # when the value is not known yet (an ARN of a resource this plan
+            # creates), or when the value is by nature a name of another resource.
+            follows = isinstance(written, Unknown) or location.form == "reference"
+            slots.append(
+                ModelSlot(
+                    attribute=found.path,
+                    written=written,
+                    sensitive=_sensitive(found, location, view),
+                    platform=location.platform or entry.platform,
+                    form=location.form,
+                    reference=view.referenced_resource(found.path) if follows else None,
+                )
+            )
+    return tuple(slots)
 
 
-def _expression(attribute: str, view: _ChangeView) -> str:
-    """How the configuration wrote an attribute: its references, never a value."""
-    references = view.references(attribute)
-    if not references:
-        return attribute
-    if len(references) == 1:
-        return references[0]
-    return f"{attribute} from {', '.join(references)}"
+def _written(
+    found: Found, location: ModelLocation, view: _ChangeView
+) -> Known | Unknown:
+    if found.unknown:
+        return Unknown(_expression(found.path, view), AFTER_APPLY)
+    value = found.value
+    if location.form == "azure_parts" and isinstance(value, dict):
+        for part in AZURE_MODEL_PARTS:
+            if isinstance(value.get(part), Unknown):
+                return Unknown(_expression(f"{found.path}.{part}", view), AFTER_APPLY)
+        # Other parts known only after apply (publisher, source) are left out.
+        return Known({k: v for k, v in value.items() if not isinstance(v, Unknown)})
+    if isinstance(value, (dict, list)):
+        return Unknown(found.path, "the value is not a model ID")
+    return Known(value)
+
+
+def _sensitive(found: Found, location: ModelLocation, view: _ChangeView) -> bool:
+    if found.sensitive or location.form != "azure_parts":
+        return found.sensitive
+    return any(
+        part.sensitive
+        for name in AZURE_MODEL_PARTS
+        for part in view.walk(f"{found.path}.{name}")
+    )
+
+
+def _parent_reference(
+    entry: CatalogEntry, tags: TagSet | None, view: _ChangeView
+) -> str | None:
+    """The resource that carries the cost of one that cannot carry tags itself."""
+    parent = entry.cost_parent
+    if tags is not None or parent is None or not parent.terraform:
+        return None
+    return view.referenced_resource(parent.terraform)
 
 
 # --- helpers -------------------------------------------------------------------------

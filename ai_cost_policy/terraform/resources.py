@@ -9,8 +9,9 @@ azapi ``default_tags`` apply only to a resource that sets no tags at all.
 
 from __future__ import annotations
 
+import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from ai_cost_policy.attribute_paths import walk
@@ -214,6 +215,36 @@ def tag_set(
     return TagSet(tags, tuple(hidden), attribute, labels=location.labels)
 
 
+def _mark_secrets(
+    tags: TagSet | None, slots: tuple[ModelSlot, ...], secrets: frozenset[str]
+) -> tuple[TagSet | None, tuple[ModelSlot, ...]]:
+    """Mark what holds a value of a ``sensitive = true`` variable as sensitive."""
+    if not secrets:
+        return tags, slots
+
+    def secret(value: Any) -> bool:
+        text = json.dumps(value, default=str) if isinstance(value, dict) else str(value)
+        return any(item in text for item in secrets)
+
+    if tags is not None:
+        tags = replace(
+            tags,
+            tags={
+                key: replace(tag, sensitive=True)
+                if isinstance(tag.value, Known) and secret(tag.value.value)
+                else tag
+                for key, tag in tags.tags.items()
+            },
+        )
+    slots = tuple(
+        replace(slot, sensitive=True)
+        if isinstance(slot.written, Known) and secret(slot.written.value)
+        else slot
+        for slot in slots
+    )
+    return tags, slots
+
+
 def build(
     entry: CatalogEntry,
     address: str,
@@ -221,8 +252,13 @@ def build(
     values: dict[str, Any],
     provider: ProviderDefaults | None,
     prefix: str,
+    secrets: frozenset[str] = frozenset(),
 ) -> AIResource:
-    tags = tag_set(entry, block, values, provider)
+    tags, models = _mark_secrets(
+        tag_set(entry, block, values, provider),
+        model_slots(entry, values, prefix),
+        secrets,
+    )
     parent = entry.cost_parent
     parent_reference = None
     if tags is None and parent is not None and parent.terraform:
@@ -234,6 +270,6 @@ def build(
         file=block.source.path,
         line=block.line,
         tags=tags,
-        models=model_slots(entry, values, prefix),
+        models=models,
         parent_reference=parent_reference,
     )
