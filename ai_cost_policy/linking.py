@@ -69,7 +69,7 @@ def link(resources: Iterable[AIResource]) -> list[AIResource]:
     for resource in linked:
         if resource.tags is None and resource.parent_reference in by_address:
             children.setdefault(resource.parent_reference, []).extend(
-                replace(slot, attribute=f"{resource.address}.{slot.attribute}")
+                replace(slot, attribute=f"{resource.address}: {slot.attribute}")
                 for slot in resource.models
             )
     return [

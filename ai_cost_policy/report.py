@@ -28,10 +28,10 @@ def summary(result: ScanResult) -> dict[str, int]:
 def _model(finding: Finding) -> dict[str, Any] | None:
     if not finding.models:
         return None
-    shown = [model.shown() for model in finding.models]
-    canonical = [item[1] for item in shown if item[1] is not None]
+    shown = list(dict.fromkeys(model.shown() for model in finding.models))
+    canonical = list(dict.fromkeys(item[1] for item in shown if item[1] is not None))
     return {
-        "written": " ".join(item[0] for item in shown),
+        "written": " ".join(dict.fromkeys(item[0] for item in shown)),
         "canonical": " ".join(canonical) if canonical else None,
     }
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fnmatch import fnmatchcase
 
+from ai_cost_policy.models import CanonicalModel
 from ai_cost_policy.policy.model import Policy
 from ai_cost_policy.resource import AIResource
 from ai_cost_policy.rules.base import (
@@ -22,6 +23,21 @@ def matches(canonical: str, patterns: tuple[str, ...]) -> str | None:
         if fnmatchcase(canonical.lower(), pattern.lower()):
             return pattern
     return None
+
+
+def _fix(model: CanonicalModel, platform: str) -> str:
+    if model.sensitive:
+        return f"fix: use an approved model, or approve it in models.{platform}"
+    if model.canonical and model.canonical.endswith("@"):
+        return (
+            "fix: pin the model version to an approved one (an unversioned "
+            "deployment floats to whatever is the default), or approve "
+            f"'{model.canonical}*' in models.{platform}.approved"
+        )
+    return (
+        f"fix: use an approved model, or get '{model.canonical}' added to "
+        f"models.{platform}.approved"
+    )
 
 
 class ApprovedModel(Rule):
@@ -50,6 +66,7 @@ class ApprovedModel(Rule):
             return Outcome(NOT_APPLICABLE, "no model is configured on this resource")
         problems: list[str] = []
         notes: list[str] = []
+        fixes: tuple[str, ...] = ()
 
         for model in view.models:
             if model.canonical is None:
@@ -60,6 +77,10 @@ class ApprovedModel(Rule):
             denied_by = matches(model.canonical, policy.denied)
             if denied_by:
                 problems.append(f"model {describe(model)} is denied by '{denied_by}'")
+                fixes += (
+                    "fix: use another model; models.denied forbids this one "
+                    "on every platform",
+                )
             elif approved is None:
                 notes.append(
                     f"model {describe(model)}: platform '{model.platform}' is not "
@@ -68,13 +89,14 @@ class ApprovedModel(Rule):
             elif not matches(model.canonical, approved):
                 problems.append(
                     f"model {describe(model)} is not approved for "
-                    f"{model.platform} (approved: {', '.join(approved)})"
+                    f"{model.platform} (approved: {', '.join(approved) or 'none'})"
                 )
+                fixes += (_fix(model, model.platform),)
             else:
                 notes.append(f"model {describe(model)} is approved")
 
         if problems:
-            return Outcome(VIOLATED, "; ".join(problems), models=view.models)
+            return Outcome(VIOLATED, "; ".join(problems), fixes, view.models)
         if view.unknowns:
             return Outcome(UNKNOWN, "; ".join(view.unknowns), models=view.models)
         return Outcome(SATISFIED, "; ".join(notes), models=view.models)

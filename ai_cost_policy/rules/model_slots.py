@@ -58,7 +58,11 @@ def read_models(resource: AIResource, attributed: bool = False) -> ModelView:
         if slot.form == "inventory":
             continue
         if isinstance(slot.written, Unknown):
-            unknowns.append(f"{slot.attribute} is {slot.written.describe()}")
+            written = slot.written
+            if written.expression == slot.attribute:
+                unknowns.append(f"{slot.attribute} is unknown ({written.reason})")
+            else:
+                unknowns.append(f"{slot.attribute} is {written.describe()}")
             continue
         model = canonical(slot, resource.platform)
         if model is None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from ai_cost_policy.models import CanonicalModel, normalise
 from ai_cost_policy.policy.model import Policy
 from ai_cost_policy.resource import AIResource
@@ -45,6 +47,15 @@ def names(token: str, model: CanonicalModel, labels: bool = False) -> bool:
     return said in accepted
 
 
+def _fix(key: str, models: tuple[CanonicalModel, ...], labels: bool) -> str:
+    if any(model.sensitive for model in models):
+        return f"fix: set '{key}' to the IDs of the models used"
+    names = list(dict.fromkeys(m.canonical for m in models if m.canonical))
+    if labels:
+        return f"fix: set '{key}' to '{'__'.join(label_safe(n) for n in names)}'"
+    return f"fix: set '{key}' to '{' '.join(names)}'"
+
+
 class ModelCostTag(Rule):
     id = "CKV_AICOST_3"
     pulumi_name = "ai-model-cost-tag"
@@ -79,7 +90,12 @@ class ModelCostTag(Rule):
         if resource.attributed_models:
             details += (
                 "it carries the cost of resources that cannot be tagged: "
-                + ", ".join(slot.attribute for slot in resource.attributed_models),
+                + ", ".join(
+                    dict.fromkeys(
+                        slot.attribute.split(": ", 1)[0]
+                        for slot in resource.attributed_models
+                    )
+                ),
             )
         tag = visible(tags).get(key)
 
@@ -106,7 +122,9 @@ class ModelCostTag(Rule):
                 view.models,
             )
 
-        words = str(tag.value.value).split()
+        # Several models: separated by spaces, or by "__" in a GCP label, which
+        # cannot hold a space.
+        words = re.split(r"\s+|__" if tags.labels else r"\s+", str(tag.value.value))
         unnamed = [
             model
             for model in view.models
@@ -118,7 +136,7 @@ class ModelCostTag(Rule):
                 VIOLATED,
                 f"model {kind} '{key}' is {display_value(tag)} but the models used "
                 "include " + ", ".join(describe(model) for model in unnamed),
-                details,
+                (*details, _fix(key, view.models, tags.labels)),
                 view.models,
             )
         if view.unknowns:

@@ -28,28 +28,25 @@ ON_DEMAND_NOTE = (
 )
 
 
-def _problem(requirement: TagRequirement, tag: Tag) -> str | None:
+def _problem(requirement: TagRequirement, tag: Tag, noun: str) -> str | None:
     if not isinstance(tag.value, Known):
         return None
     value = str(tag.value.value)
     if value == "":
-        return f"tag '{requirement.key}' is empty"
+        return f"{noun} '{tag.key}' is empty"
     if requirement.allowed is not None and value not in requirement.allowed:
-        return (
-            f"tag '{requirement.key}' has {display_value(tag)}, "
-            f"not one of {', '.join(requirement.allowed)}"
-        )
+        allowed = ", ".join(requirement.allowed)
+        return f"{noun} '{tag.key}' has {display_value(tag)}, not one of {allowed}"
     if requirement.pattern is not None and not requirement.pattern.fullmatch(value):
         return (
-            f"tag '{requirement.key}' has {display_value(tag)}, which does not match "
+            f"{noun} '{tag.key}' has {display_value(tag)}, which does not match "
             f"'{requirement.pattern.pattern}'"
         )
     return None
 
 
-def _missing(requirement: TagRequirement, tags: TagSet) -> str:
-    key = key_for(requirement.key, tags)
-    problem = f"required {'label' if tags.labels else 'tag'} '{key}' is missing"
+def _missing(key: str, tags: TagSet, noun: str) -> str:
+    problem = f"required {noun} '{key}' is missing"
     guesses = near_misses(key, tags)
     if guesses:
         found = ", ".join(f"'{guess}'" for guess in guesses)
@@ -84,36 +81,40 @@ class RequiredCostTags(Rule):
         if resource.tags is None:
             return Outcome(NOT_APPLICABLE, untaggable(resource))
         tags = resource.tags
+        noun = "label" if tags.labels else "tag"
         present = visible(tags)
         problems: list[str] = []
         unknowns: list[str] = []
+        waved: list[str] = []
 
         for requirement in policy.required_tags:
-            tag = present.get(key_for(requirement.key, tags))
-            if tag is None:
-                if tags.hidden:
-                    unknowns.append(
-                        f"required tag '{requirement.key}' may come from "
-                        + ", ".join(part.describe() for part in tags.hidden)
-                    )
-                else:
-                    problems.append(_missing(requirement, tags))
-            elif isinstance(tag.value, Known) or not requirement.constrained:
-                problem = _problem(requirement, tag)
-                if problem:
-                    problems.append(problem)
+            key = key_for(requirement.key, tags)
+            tag = present.get(key)
+            if tag is None and tags.hidden:
+                hidden = ", ".join(part.describe() for part in tags.hidden)
+                unknowns.append(f"required {noun} '{key}' may come from {hidden}")
+            elif tag is None:
+                problems.append(_missing(key, tags, noun))
+            elif isinstance(tag.value, Known):
+                problems += filter(None, [_problem(requirement, tag, noun)])
+            elif requirement.constrained:
+                unknowns.append(f"{noun} '{key}' is {display_value(tag)}")
             else:
-                unknowns.append(
-                    f"tag '{requirement.key}' is {display_value(tag)}, so its "
-                    "value cannot be checked"
+                waved.append(
+                    f"{noun} '{key}' is {display_value(tag)}; it has no value "
+                    "constraint, so being present is enough"
                 )
 
-        details = [provenance(tags)]
+        details = [provenance(tags), *waved]
         if resource.entry.on_demand_invocation:
             details.append(ON_DEMAND_NOTE)
         if problems:
+            details.append(
+                f"fix: set the {noun}s on the resource ({tags.attribute}) or in its "
+                f"provider's default {noun}s, with values the policy allows"
+            )
             return Outcome(VIOLATED, "; ".join(problems), tuple(details))
         if unknowns:
             return Outcome(UNKNOWN, "; ".join(unknowns), tuple(details))
         keys = ", ".join(req.key for req in policy.required_tags) or "none"
-        return Outcome(SATISFIED, f"required tags present: {keys}", tuple(details))
+        return Outcome(SATISFIED, f"required {noun}s present: {keys}", tuple(details))

@@ -273,8 +273,8 @@ def _judged(change: Mapping[str, Any]) -> bool:
     # A deposed object is an old instance on its way out, whatever the action says.
     if change.get("mode", "managed") != "managed" or change.get("deposed"):
         return False
-    actions = _as_dict(change.get("change")).get("actions") or ()
-    return tuple(actions) in JUDGED_ACTIONS
+    actions = _as_dict(change.get("change")).get("actions")
+    return isinstance(actions, list) and tuple(map(str, actions)) in JUDGED_ACTIONS
 
 
 @dataclass(frozen=True)
@@ -306,6 +306,7 @@ class _ChangeView:
         unknown = body.get("after_unknown", False)
         config = _config_resource(configuration, change)
         key = config.get("provider_config_key") if config else None
+        key = key if isinstance(key, str) else None
         providers = _as_dict(configuration.get("provider_config"))
         module = change.get("module_address")
         return cls(
@@ -314,12 +315,15 @@ class _ChangeView:
             unknown=unknown,
             sensitive=body.get("after_sensitive", False),
             config=config,
-            provider_key=key if isinstance(key, str) else None,
-            provider=providers.get(key) if isinstance(key, str) else None,
+            provider_key=key,
+            provider=_as_dict(providers[key]) if key in providers else None,
             prefix=f"{module}." if isinstance(module, str) and module else "",
         )
 
     def walk(self, path: str) -> list[Found]:
+        if self.unknown is True:
+            # The whole object is known only after apply: so is every path in it.
+            return [Found(path, Unknown(path, AFTER_APPLY), unknown=True)]
         return list(
             walk(
                 self.document,
@@ -337,9 +341,13 @@ class _ChangeView:
         attribute around it (``body = {...}`` for ``body.properties.model``), whose
         references may well be about something else.
         """
+        try:
+            segments = parse(path)
+        except ValueError:
+            return [], False
         node: Any = _as_dict((self.config or {}).get("expressions"))
         exact = True
-        for segment in parse(path):
+        for segment in segments:
             if _is_expression(node):
                 exact = False
                 break
@@ -406,7 +414,8 @@ def _config_resource(
     for name in _MODULE_STEP.findall(str(change.get("module_address") or "")):
         call = _as_dict(_as_dict(module.get("module_calls")).get(name))
         module = _as_dict(call.get("module"))
-    for resource in module.get("resources") or ():
+    resources = module.get("resources")
+    for resource in resources if isinstance(resources, list) else ():
         if (
             isinstance(resource, dict)
             and resource.get("type") == change.get("type")
