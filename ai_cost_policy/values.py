@@ -21,6 +21,9 @@ class Known:
 class Unknown:
     expression: str
     reason: str
+    # The address of the resource the value is read from, when it is one
+    # (``aws_bedrock_inference_profile.support`` for ``...support.arn``).
+    reference: str | None = None
 
     def describe(self) -> str:
         return f"{self.expression} ({self.reason})"

@@ -70,7 +70,9 @@ def read_models(resource: AIResource, attributed: bool = False) -> ModelView:
         models.append(model)
         if model.canonical is None:
             unknowns.append(f"{slot.attribute}: {model.opaque_reason}")
-    return ModelView(tuple(models), tuple(unknowns))
+    # A parent and the child whose cost it carries may run the same model.
+    unique = {(model.written, model.canonical): model for model in models}
+    return ModelView(tuple(unique.values()), tuple(dict.fromkeys(unknowns)))
 
 
 def describe(model: CanonicalModel) -> str:

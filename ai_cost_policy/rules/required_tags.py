@@ -45,6 +45,14 @@ def _problem(requirement: TagRequirement, tag: Tag, noun: str) -> str | None:
     return None
 
 
+def _through_profile(resource: AIResource) -> bool:
+    """Whether every model is invoked through an inference profile in view."""
+    return bool(resource.models) and all(
+        " via aws_bedrock_inference_profile." in slot.attribute
+        for slot in resource.models
+    )
+
+
 def _missing(key: str, tags: TagSet, noun: str) -> str:
     problem = f"required {noun} '{key}' is missing"
     guesses = near_misses(key, tags)
@@ -106,7 +114,7 @@ class RequiredCostTags(Rule):
                 )
 
         details = [provenance(tags), *waved]
-        if resource.entry.on_demand_invocation:
+        if resource.entry.on_demand_invocation and not _through_profile(resource):
             details.append(ON_DEMAND_NOTE)
         if problems:
             details.append(

@@ -86,11 +86,14 @@ def untaggable(resource: AIResource) -> str:
             f"{message}; its cost goes to {resource.parent_reference}, which is "
             "checked in its place"
         )
-    if parent.type:
-        looked = (
-            f" ({resource.parent_reference} is not in the scanned code)"
-            if resource.parent_reference
-            else ""
+    if parent.type and resource.parent_reference:
+        return (
+            f"{message}; its cost goes to {resource.parent_reference}, which is not "
+            "in the scanned code, so it cannot be checked here"
         )
-        return f"{message}; its cost goes to the {parent.type} it uses{looked}"
+    if parent.type:
+        return (
+            f"{message}; it names no {parent.type} in view, so its cost lands on "
+            "no tag this scan can check"
+        )
     return message

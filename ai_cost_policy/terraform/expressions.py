@@ -11,6 +11,7 @@ guessed.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -226,7 +227,11 @@ class _Evaluator:
             return Unknown(expression, "module outputs are not evaluated yet")
         if head in ("path", "terraform"):
             return Unknown(expression, NOT_EVALUATED)
-        return Unknown(expression, f"an attribute of another resource is {AFTER_APPLY}")
+        return Unknown(
+            expression,
+            f"an attribute of another resource is {AFTER_APPLY}",
+            reference=f"{head}.{path[1]}" if len(path) > 1 else None,
+        )
 
     def variable(self, name: str, expression: str) -> Any:
         if name not in self.scope.variables:
@@ -258,6 +263,13 @@ class _Evaluator:
             else int("".join(str(t) for t in index_node.children))
         )
         if isinstance(base, Unknown):
+            if base.reference and isinstance(index, (int, str)):
+                # aws_x.y[0].arn and aws_x.y["eu"].arn name one instance.
+                return Unknown(
+                    self.source.snippet(node),
+                    base.reason,
+                    reference=f"{base.reference}[{json.dumps(index)}]",
+                )
             return base
         if isinstance(index, Unknown):
             return index
@@ -341,7 +353,11 @@ class _Evaluator:
                 index += 1
         unknown = next((part for part in parts if isinstance(part, Unknown)), None)
         if unknown is not None:
-            return Unknown(" ".join(str(token).split()), unknown.reason)
+            return Unknown(
+                shorten(" ".join(str(token).split())),
+                unknown.reason,
+                reference=unknown.reference,
+            )
         if len(parts) == 1 and not isinstance(parts[0], str):
             return parts[0]
         return "".join(_to_text(part) for part in parts)

@@ -563,8 +563,11 @@ def _azapi_tags(
     attribute = location.plan
     # Without configuration, whether the resource wrote its tags cannot be told;
     # reading them as its own is the reading that claims nothing about defaults.
-    written = view.config is None or attribute in _as_dict(
-        view.config.get("expressions")
+    expression = _as_dict((view.config or {}).get("expressions")).get(attribute)
+    # `tags = null` is no tags of its own: azapi then looks further.
+    written = view.config is None or (
+        expression is not None
+        and _as_dict(expression).get("constant_value", {}) is not None
     )
     body = view.walk(location.body)[:1] if location.body else []
 

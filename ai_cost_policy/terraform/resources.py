@@ -10,7 +10,6 @@ azapi ``default_tags`` apply only to a resource that sets no tags at all.
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -21,11 +20,6 @@ from ai_cost_policy.terraform.expressions import Scope, evaluate
 from ai_cost_policy.terraform.hcl import Block
 from ai_cost_policy.values import Known, Unknown
 
-_NOT_RESOURCES = {"var", "local", "module", "data", "each", "count", "path", "self"}
-_REFERENCE = re.compile(
-    r"(?<![\w.])(?P<type>[a-z][a-z0-9]*_[a-z0-9_]+)\.(?P<name>[A-Za-z_][\w-]*)"
-    r"(?P<index>\[[^\]]*\])?"
-)
 DEFAULTS_NAME = {
     "aws": "default_tags",
     "google": "default_labels",
@@ -86,12 +80,8 @@ def entry_for(
 
 def reference(value: Any, prefix: str) -> str | None:
     """The resource an unknown value refers to: ``aws_x.y.arn`` -> ``aws_x.y``."""
-    if not isinstance(value, Unknown):
-        return None
-    for match in _REFERENCE.finditer(value.expression):
-        if match["type"] not in _NOT_RESOURCES:
-            index = (match["index"] or "").replace("'", '"')
-            return f"{prefix}{match['type']}.{match['name']}{index}"
+    if isinstance(value, Unknown) and value.reference:
+        return f"{prefix}{value.reference}"
     return None
 
 

@@ -123,7 +123,7 @@ generate() {
   mapfile -t vars < <(plan_vars "$scenario")
 
   mkdir -p "$dir"
-  cp "$source_dir"/*.tf "$dir"/
+  cp -r "$source_dir"/. "$dir"/
   write_override "$source_dir" "$dir"
 
   terraform -chdir="$dir" init -input=false -backend=false >/dev/null
