@@ -112,6 +112,13 @@ def _walk(
     if not isinstance(value, dict):
         return
     segment, rest = segments[0], segments[1:]
+    name = f"{where}.{segment.name}" if where else segment.name
+    if segment.name not in value and _mark(unknown, segment.name) is True:
+        # A plan leaves an attribute known only after apply out of `after`.
+        yield Found(
+            name, None, unknown=True, sensitive=_mark(sensitive, segment.name) is True
+        )
+        return
     if segment.name not in value:
         hidden = getattr(value, "hidden", ())
         if hidden:
@@ -119,7 +126,6 @@ def _walk(
             yield Found(where or segment.name, hidden[0], unknown=True)
         return
     child = value[segment.name]
-    name = f"{where}.{segment.name}" if where else segment.name
     child_unknown = _mark(unknown, segment.name)
     child_sensitive = _mark(sensitive, segment.name)
     if child_unknown is True or is_unknown(child):

@@ -8,6 +8,7 @@ file explains the path syntax.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib.resources import files
@@ -72,6 +73,23 @@ class CatalogEntry:
     cost_attributes: tuple[str, ...] = ()
     match: Match | None = None
 
+    def api_version(self, values: Mapping[str, Any]) -> str | None:
+        """The API version of a generic type's instance: ``...@2024-10-01``."""
+        kind = values.get(self.match.attribute) if self.match else None
+        if isinstance(kind, str) and "@" in kind:
+            return kind.split("@", 1)[1]
+        return None
+
+    def carries_tags(self, api_version: str | None) -> bool:
+        """False when the type has no tags, or its API version predates them."""
+        if self.tags is None:
+            return False
+        since = self.tags.since_api_version
+        if since is None or api_version is None:
+            return True
+        # API versions are dates with an optional suffix: compare the dates.
+        return api_version[:10] >= since[:10]
+
 
 @dataclass(frozen=True)
 class Catalog:
@@ -81,6 +99,17 @@ class Catalog:
     def for_terraform_type(self, terraform_type: str) -> tuple[CatalogEntry, ...]:
         """Every entry of a Terraform type; generic types have one per ``match``."""
         return _by_terraform_type(self).get(terraform_type, ())
+
+    def entry_for(
+        self, terraform_type: str, values: Mapping[str, Any]
+    ) -> CatalogEntry | None:
+        """The entry for a resource; a generic type is told by its ``match``."""
+        for entry in self.for_terraform_type(terraform_type):
+            if entry.match is None or entry.match.accepts(
+                values.get(entry.match.attribute)
+            ):
+                return entry
+        return None
 
     def by_terraform_type(self, terraform_type: str) -> CatalogEntry | None:
         """The entry of a type that needs no attribute to tell which entry applies."""

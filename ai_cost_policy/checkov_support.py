@@ -136,7 +136,9 @@ def analysis_for_plan(path: Path) -> Verdicts:
         if plan is not None:
             resources = {
                 resource.address: resource
-                for resource in resources_from_plan(plan, str(path))
+                for resource in resources_from_plan(
+                    plan, str(path), policy.catalog() if policy else None
+                )
             }
         _cache[key] = Verdicts("terraform_plan", policy, problem, resources)
     return _cache[key]

@@ -327,13 +327,6 @@ def _defaults_family(entry: CatalogEntry) -> DefaultsFamily | None:
     return DEFAULTS_FAMILIES.get(entry.tags.provider_defaults)
 
 
-def _supports_tags(entry: CatalogEntry, api_version: str | None) -> bool:
-    since = entry.tags.since_api_version if entry.tags else None
-    if since is None or api_version is None:
-        return True  # the default token is on an API version that has tags
-    return api_version[:10] >= since[:10]
-
-
 def _tag_set(
     entry: CatalogEntry,
     api_version: str | None,
@@ -341,7 +334,7 @@ def _tag_set(
     provider: PulumiProvider | None,
 ) -> TagSet | None:
     location = entry.tags
-    if location is None or not _supports_tags(entry, api_version):
+    if location is None or not entry.carries_tags(api_version):
         return None
     if not location.pulumi:
         why = "the catalog names no Pulumi property for its tags"

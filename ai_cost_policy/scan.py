@@ -115,7 +115,7 @@ def _looks_like_plan(path: Path, result: ScanResult) -> bool:
     )
 
 
-def _scan_plan(path: Path, result: ScanResult) -> None:
+def _scan_plan(path: Path, result: ScanResult, catalog: Catalog) -> None:
     shown = display_path(path)
     try:
         plan = load_plan(path)
@@ -126,7 +126,7 @@ def _scan_plan(path: Path, result: ScanResult) -> None:
                 "make one with terraform show -json",
             )
             return
-        result.resources.extend(resources_from_plan(plan, shown))
+        result.resources.extend(resources_from_plan(plan, shown, catalog))
     except PlanError as error:
         result.error(shown, error.message)
 
@@ -179,7 +179,7 @@ def scan_paths(
             plans.append(path)
 
     for plan in sorted(set(plans)):
-        _scan_plan(plan, result)
+        _scan_plan(plan, result, policy.catalog())
     unique = sorted({directory.resolve() for directory in directories})
     _root_modules(unique, result, assignments, policy.catalog())
     if assignments and not unique:

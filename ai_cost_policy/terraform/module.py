@@ -34,7 +34,6 @@ from ai_cost_policy.terraform.resources import (
     ProviderDefaults,
     build,
     document,
-    entry_for,
     provider_defaults,
 )
 from ai_cost_policy.values import Unknown
@@ -354,7 +353,7 @@ def _resolve(call: _Call, result: ModuleResult) -> None:
                 secrets=scope.secrets,
             )
             values = document(block, instance_scope)
-            entry = entry_for(catalog, resource_type, values)
+            entry = catalog.entry_for(resource_type, values)
             if entry is None:
                 continue
             address = f"{call.prefix}{resource_type}.{name}{key}"

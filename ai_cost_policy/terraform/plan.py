@@ -158,7 +158,7 @@ def resources_from_plan(
         if not _judged(change):
             continue
         view = _ChangeView.of(change, plan.configuration)
-        entry = _entry_for(catalog, str(change.get("type", "")), view.after)
+        entry = catalog.entry_for(str(change.get("type", "")), view.after)
         if entry is None:
             continue
         tags, notes = _tag_set(entry, view)
@@ -177,16 +177,6 @@ def resources_from_plan(
             )
         )
     return link(resources)
-
-
-def _entry_for(
-    catalog: Catalog, resource_type: str, after: Mapping[str, Any]
-) -> CatalogEntry | None:
-    """The catalog entry; a generic type (``azapi_resource``) is told by ``type``."""
-    for entry in catalog.for_terraform_type(resource_type):
-        if entry.match is None or entry.match.accepts(after.get(entry.match.attribute)):
-            return entry
-    return None
 
 
 # --- reading the file --------------------------------------------------------------
@@ -443,7 +433,7 @@ def _tag_set(
     entry: CatalogEntry, view: _ChangeView
 ) -> tuple[TagSet | None, tuple[str, ...]]:
     location = entry.tags
-    if location is None or not _carries_tags(entry, view.after):
+    if location is None or not entry.carries_tags(entry.api_version(view.after)):
         return None, ()
     defaults = _provider_default_tags(entry, view)
     if location.provider_defaults == "azapi":
@@ -465,16 +455,6 @@ def _tag_set(
         f"and the provider's {defaults.name}"
     )
     return tags, (note,)
-
-
-def _carries_tags(entry: CatalogEntry, after: Mapping[str, Any]) -> bool:
-    """False for an azapi type whose API version predates tags on that type."""
-    since = entry.tags.since_api_version if entry.tags else None
-    kind = after.get(entry.match.attribute) if entry.match else None
-    if since is None or not isinstance(kind, str) or "@" not in kind:
-        return True
-    # API versions are dates, optionally with a suffix: compare the dates.
-    return kind.split("@", 1)[1][:10] >= since[:10]
 
 
 def _noun(location: TagLocation) -> str:

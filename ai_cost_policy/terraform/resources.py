@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from ai_cost_policy.attribute_paths import walk
-from ai_cost_policy.catalog import Catalog, CatalogEntry, ModelLocation
+from ai_cost_policy.catalog import CatalogEntry, ModelLocation
 from ai_cost_policy.resource import AIResource, ModelSlot, Tag, TagSet
 from ai_cost_policy.terraform.expressions import Scope, evaluate
 from ai_cost_policy.terraform.hcl import Block
@@ -67,17 +67,6 @@ def document(block: Block, scope: Scope) -> dict[str, Any]:
     return values
 
 
-def entry_for(
-    catalog: Catalog, resource_type: str, values: dict[str, Any]
-) -> CatalogEntry | None:
-    for entry in catalog.for_terraform_type(resource_type):
-        if entry.match is None or entry.match.accepts(
-            values.get(entry.match.attribute)
-        ):
-            return entry
-    return None
-
-
 def reference(value: Any, prefix: str) -> str | None:
     """The resource an unknown value refers to: ``aws_x.y.arn`` -> ``aws_x.y``."""
     if isinstance(value, Unknown) and value.reference:
@@ -126,14 +115,6 @@ def model_slots(
     return tuple(slots)
 
 
-def _api_version_supports_tags(entry: CatalogEntry, values: dict[str, Any]) -> bool:
-    since = entry.tags.since_api_version if entry.tags else None
-    kind = values.get(entry.match.attribute) if entry.match else None
-    if since is None or not isinstance(kind, str) or "@" not in kind:
-        return True
-    return kind.split("@", 1)[1][:10] >= since[:10]
-
-
 def _is_literal_map(node: Any) -> bool:
     while getattr(node, "data", None) == "expr_term" and len(node.children) == 1:
         node = node.children[0]
@@ -163,7 +144,7 @@ def tag_set(
     provider: ProviderDefaults | None,
 ) -> TagSet | None:
     location = entry.tags
-    if location is None or not _api_version_supports_tags(entry, values):
+    if location is None or not entry.carries_tags(entry.api_version(values)):
         return None
     node = block.attributes.get(location.terraform)
     line = block.line if node is None or node.meta.empty else node.meta.line
