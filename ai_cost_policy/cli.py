@@ -106,6 +106,7 @@ def _error(message: str) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     from ai_cost_policy.cli_config import add_config_commands
+    from ai_cost_policy.hook import add_hook_command
     from ai_cost_policy.report import FORMATS
 
     parser = argparse.ArgumentParser(
@@ -155,6 +156,7 @@ def build_parser() -> argparse.ArgumentParser:
         "pack-dir", help="print the Pulumi policy pack directory"
     ).set_defaults(handler=_pack_dir)
     add_config_commands(commands)
+    add_hook_command(commands)
     return parser
 
 

@@ -9,12 +9,13 @@ they name, so the merge below is the one place that decides precedence.
 from __future__ import annotations
 
 import copy
-import re
 from collections.abc import Mapping
 from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
+
+import regex
 
 from ai_cost_policy.catalog import user_entry, user_entry_document
 from ai_cost_policy.policy.errors import PolicyError
@@ -172,7 +173,7 @@ def _requirement(key: str, constraint: Mapping[str, Any]) -> TagRequirement:
     allowed = constraint.get("allowed")
     return TagRequirement(
         key=key,
-        pattern=re.compile(pattern) if pattern is not None else None,
+        pattern=regex.compile(pattern) if pattern is not None else None,
         allowed=tuple(allowed) if allowed is not None else None,
     )
 

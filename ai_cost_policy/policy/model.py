@@ -2,21 +2,36 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+
+import regex
 
 from ai_cost_policy.catalog import Catalog, CatalogEntry, load_catalog, with_user_types
 
 UNKNOWN_MODES = ("fail", "warn", "pass")
+PATTERN_SECONDS = 0.5
 ENFORCEMENT_LEVELS = ("mandatory", "advisory")
 
 
 @dataclass(frozen=True)
 class TagRequirement:
     key: str
-    pattern: re.Pattern[str] | None = None
+    pattern: regex.Pattern[str] | None = None
     allowed: tuple[str, ...] | None = None
+
+    def matches(self, value: str) -> bool | None:
+        """Whether the value fully matches the pattern; None if that takes too long.
+
+        Patterns come from policy files and values from the scanned code, so a
+        pattern with nested repeats must not be able to stall a CI job.
+        """
+        if self.pattern is None:
+            return True
+        try:
+            return self.pattern.fullmatch(value, timeout=PATTERN_SECONDS) is not None
+        except TimeoutError:
+            return None
 
     @property
     def constrained(self) -> bool:

@@ -15,6 +15,7 @@ from collections.abc import Iterator, Mapping
 from importlib import resources
 from typing import Any
 
+import regex
 from jsonschema import Draft202012Validator, ValidationError
 
 from ai_cost_policy.attribute_paths import parse
@@ -329,8 +330,8 @@ def _check_requirement(
     if not isinstance(pattern, str) or not pattern:
         return []
     try:
-        compiled = re.compile(pattern)
-    except re.error as exc:
+        compiled = regex.compile(pattern)
+    except regex.error as exc:
         where = f" at position {exc.pos}" if exc.pos is not None else ""
         message = f"invalid regular expression: {exc.msg}{where}"
         return [_problem(parsed, source, (*path, "pattern"), message)]

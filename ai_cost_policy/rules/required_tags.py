@@ -37,7 +37,13 @@ def _problem(requirement: TagRequirement, tag: Tag, noun: str) -> str | None:
     if requirement.allowed is not None and value not in requirement.allowed:
         allowed = ", ".join(requirement.allowed)
         return f"{noun} '{tag.key}' has {display_value(tag)}, not one of {allowed}"
-    if requirement.pattern is not None and not requirement.pattern.fullmatch(value):
+    matched = requirement.matches(value)
+    if matched is None:
+        return (
+            f"{noun} '{tag.key}': the pattern '{requirement.pattern.pattern}' took "
+            "too long on its value; simplify the pattern (nested repeats)"
+        )
+    if not matched:
         return (
             f"{noun} '{tag.key}' has {display_value(tag)}, which does not match "
             f"'{requirement.pattern.pattern}'"

@@ -1,0 +1,251 @@
+"""``ai-cost-policy hook FILE...``: what the pre-commit hook runs.
+
+pre-commit hands over the changed files. A Terraform file means little alone: the
+provider default tags, variables and module inputs that decide its verdicts live in
+the root module that calls it, and a child module judged on its own reports tags as
+missing that its root provides. So the hook judges root modules, each once:
+
+- a ``.tf`` or ``.tfvars`` file stands for its directory; when that directory is a
+  local module that root modules elsewhere in the repository call, those roots are
+  judged instead, otherwise the directory is a root itself;
+- a JSON file whose content is a Terraform plan is judged as a plan; other JSON is
+  left alone.
+
+The judging is ``ai-cost-policy scan`` on those roots and plans: the same report, the
+same exit codes. This module is imported whenever the command line starts, so the
+Terraform machinery is imported only when the hook runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import sys
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+# Terraform requires a module's source to be a literal string, so a directory whose
+# files hold no local source can call no local module and need not be resolved.
+_LOCAL_MODULE_SOURCE = re.compile(rb'\bsource\s*=\s*"\.\.?/')
+_TERRAFORM_SUFFIXES = (".tf", ".tfvars", ".tf.json", ".tfvars.json")
+
+
+@dataclass
+class Targets:
+    """What a set of changed files asks to be judged, and why."""
+
+    roots: dict[Path, list[str]] = field(default_factory=dict)
+    plans: list[Path] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def add_root(self, root: Path, reason: str) -> None:
+        reasons = self.roots.setdefault(root, [])
+        if reason not in reasons:
+            reasons.append(reason)
+
+
+class ModuleCalls:
+    """Which local module directories each directory of a repository calls.
+
+    Built once per repository and run: every directory holding ``.tf`` files
+    (Terraform's and git's own folders skipped) that names a local module source is
+    resolved as a root module, and its ``module_dirs`` (every local module it reaches,
+    however deep) are kept.
+    """
+
+    def __init__(self, repository: Path) -> None:
+        from ai_cost_policy.catalog import load_catalog
+        from ai_cost_policy.terraform.module import resolve_root_module
+
+        catalog = load_catalog()
+        self.calls: dict[Path, set[Path]] = {
+            directory: resolve_root_module(directory, (), catalog).module_dirs
+            for directory in _module_directories(repository)
+            if _names_local_module(directory)
+        }
+        self.called: set[Path] = set().union(*self.calls.values())
+
+    def roots_calling(self, directory: Path) -> list[Path]:
+        """The root modules (called by no one) that reach ``directory``."""
+        return sorted(
+            caller
+            for caller, modules in self.calls.items()
+            if directory in modules and caller not in self.called
+        )
+
+
+@cache
+def module_calls(repository: Path) -> ModuleCalls:
+    return ModuleCalls(repository)
+
+
+def _module_directories(repository: Path) -> Iterable[Path]:
+    from ai_cost_policy.terraform.module import SKIPPED_DIRECTORIES
+
+    for current, subdirectories, files in os.walk(repository):
+        here = Path(current)
+        subdirectories[:] = sorted(
+            name
+            for name in subdirectories
+            if name not in SKIPPED_DIRECTORIES and not (here / name).is_symlink()
+        )
+        if any(name.endswith(".tf") for name in files):
+            yield here
+
+
+def _names_local_module(directory: Path) -> bool:
+    from ai_cost_policy.terraform.module import tf_files
+
+    for path in tf_files(directory):
+        try:
+            if _LOCAL_MODULE_SOURCE.search(path.read_bytes()):
+                return True
+        except OSError:
+            # Unreadable here means unreadable for the scan too, which reports it.
+            return True
+    return False
+
+
+def repository_of(directory: Path) -> Path:
+    """The repository holding ``directory``: the nearest folder with ``.git``.
+
+    Outside a repository, the working directory when ``directory`` is below it,
+    else ``directory`` itself: never the whole file system.
+    """
+    for candidate in (directory, *directory.parents):
+        if (candidate / ".git").exists():
+            return candidate
+    here = Path.cwd().resolve()
+    return here if directory.is_relative_to(here) else directory
+
+
+def find_targets(files: Sequence[Path]) -> Targets:
+    """The root modules and plans that judging ``files`` takes, with the reasons."""
+    from ai_cost_policy.scan import ScanResult, _looks_like_plan
+    from ai_cost_policy.terraform.module import (
+        SKIPPED_DIRECTORIES,
+        display_path,
+        tf_files,
+    )
+
+    targets = Targets()
+    changed: dict[Path, None] = {}
+    for file in files:
+        if SKIPPED_DIRECTORIES.intersection(file.parts):
+            continue
+        if file.name.endswith(_TERRAFORM_SUFFIXES):
+            directory = file.absolute().parent.resolve()
+            if tf_files(directory):
+                changed[directory] = None
+            else:
+                targets.notes.append(
+                    f"{display_path(file)}: no Terraform module in its directory, "
+                    "not judged (for a variable file of a root elsewhere, run "
+                    "ai-cost-policy scan ROOT --var-file FILE)"
+                )
+        elif file.suffix == ".json" and file.is_file():
+            if _looks_like_plan(file, ScanResult()):
+                targets.plans.append(file)
+
+    for directory in sorted(changed):
+        roots = module_calls(repository_of(directory)).roots_calling(directory)
+        for root in roots:
+            targets.add_root(root, f"calls {display_path(directory)}, changed")
+        if not roots:
+            targets.add_root(directory, "changed")
+    targets.plans = sorted(set(targets.plans))
+    return targets
+
+
+def describe(targets: Targets) -> list[str]:
+    """One line per judged root or plan: what is judged and why."""
+    from ai_cost_policy.terraform.module import display_path
+
+    lines = [
+        f"judging {display_path(root)} ({'; '.join(sorted(reasons, key=_own_first))})"
+        for root, reasons in sorted(targets.roots.items())
+    ]
+    lines += [
+        f"judging {display_path(plan)} (plan JSON, changed)" for plan in targets.plans
+    ]
+    return lines
+
+
+def _own_first(reason: str) -> tuple[bool, str]:
+    return reason != "changed", reason
+
+
+def scan_arguments(targets: Targets) -> list[str]:
+    """Paths for ``scan`` that judge exactly ``targets``.
+
+    A root is named by one of its ``.tf`` files: ``scan`` then judges that directory
+    alone, where a directory would be searched, and every root below it judged too.
+    """
+    from ai_cost_policy.terraform.module import display_path, tf_files
+
+    paths = [display_path(tf_files(root)[0]) for root in sorted(targets.roots)]
+    return paths + [display_path(plan) for plan in targets.plans]
+
+
+def _policy_groups(paths: Sequence[str], config: str | None) -> list[list[str]]:
+    """Paths grouped by the policy file that governs them, one scan per group."""
+    from ai_cost_policy.policy.lookup import ENVIRONMENT_VARIABLE, nearest_policy_file
+
+    if config or os.environ.get(ENVIRONMENT_VARIABLE):
+        return [list(paths)]
+    groups: dict[str | None, list[str]] = {}
+    for path in paths:
+        groups.setdefault(nearest_policy_file(Path(path)), []).append(path)
+    return [groups[key] for key in sorted(groups, key=lambda key: key or "")]
+
+
+def _hook(args: argparse.Namespace) -> int:
+    from ai_cost_policy.cli import main
+
+    targets = find_targets([Path(file) for file in args.files])
+    for note in targets.notes:
+        print(f"ai-cost-policy: note: {note}", file=sys.stderr)
+    if not targets.roots and not targets.plans:
+        print(
+            "ai-cost-policy: nothing to judge: no Terraform module or plan JSON "
+            "among the changed files",
+            file=sys.stderr,
+        )
+        return 0
+    for line in describe(targets):
+        print(f"ai-cost-policy: {line}", file=sys.stderr)
+    sys.stderr.flush()
+
+    options = ["--format", args.format]
+    if args.config:
+        options += ["--config", args.config]
+    exit_code = 0
+    for paths in _policy_groups(scan_arguments(targets), args.config):
+        exit_code = max(exit_code, main(["scan", *options, "--", *paths]))
+        sys.stdout.flush()
+    return exit_code
+
+
+def add_hook_command(subparsers: Any) -> None:
+    """Add ``hook`` to the main parser's sub-parsers."""
+    from ai_cost_policy.report import FORMATS
+
+    hook = subparsers.add_parser(
+        "hook",
+        help="judge the root modules and plans that changed files belong to "
+        "(what the pre-commit hook runs)",
+        description="Map changed files to the Terraform root modules that contain "
+        "or call them, and judge each root once, with its providers and variables "
+        "in view; plan JSON files are judged as plans, other JSON is ignored. "
+        "Report and exit codes are those of 'scan'.",
+    )
+    hook.add_argument(
+        "files", nargs="*", metavar="FILE", help="changed files (from pre-commit)"
+    )
+    hook.add_argument("--config", help="policy file (default: looked up, see docs)")
+    hook.add_argument("--format", choices=sorted(FORMATS), default="cli")
+    hook.set_defaults(handler=_hook)

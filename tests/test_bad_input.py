@@ -1,0 +1,175 @@
+"""Bad input: exit 2 with the file, the place and the problem; never a traceback,
+never a hang, never a silent skip; findings for the good files still reported."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+from conftest import FIXTURES
+from verdicts import report_verdicts, run_scan, scan_json
+
+AGENT = """\
+resource "aws_bedrockagent_agent" "{name}" {{
+  foundation_model = "{model}"
+  tags = {tags}
+}}
+"""
+
+
+def agent(name="a", model="anthropic.claude-3-haiku-20240307-v1:0", tags="{}"):
+    return AGENT.format(name=name, model=model, tags=tags)
+
+
+def repo(tmp_path):
+    (tmp_path / ".git").mkdir(exist_ok=True)
+    return tmp_path
+
+
+def test_a_pattern_that_backtracks_forever_fails_the_tag_instead_of_hanging(tmp_path):
+    repo(tmp_path)
+    (tmp_path / "ai-cost-policy.yaml").write_text(
+        "version: 1\ntags:\n  required:\n    team: {pattern: '(a|aa)+b'}\n"
+        "  model_tag: null\n"
+    )
+    (tmp_path / "main.tf").write_text(agent(tags=f'{{ team = "{"a" * 40}c" }}'))
+
+    report, code = scan_json(str(tmp_path))
+
+    assert code == 1
+    (finding,) = [f for f in report["findings"] if f["rule"] == "CKV_AICOST_1"]
+    assert "took too long" in finding["message"]
+
+
+def test_a_module_cycle_is_an_error_and_the_root_is_still_judged(tmp_path):
+    repo(tmp_path)
+    root = tmp_path / "root"
+    root.mkdir()
+    (root / "main.tf").write_text(
+        'module "self" {\n  source = "../root"\n}\n'
+        + agent("fail_denied", "deepseek.r1-v1:0")
+    )
+
+    report, code = scan_json(str(root))
+
+    assert code == 2
+    (error,) = report["errors"]
+    assert error["file"].endswith("root/main.tf")
+    assert "module cycle" in error["message"]
+    assert report["summary"]["failed"] >= 1
+
+
+def test_a_missing_local_module_is_an_error(tmp_path):
+    repo(tmp_path)
+    (tmp_path / "main.tf").write_text('module "ai" {\n  source = "./nope"\n}\n')
+
+    report, code = scan_json(str(tmp_path))
+
+    assert code == 2
+    assert "./nope does not exist" in report["errors"][0]["message"]
+
+
+def test_a_negative_count_is_an_error_naming_the_line(tmp_path):
+    repo(tmp_path)
+    (tmp_path / "main.tf").write_text(agent().replace("{\n", "{\n  count = -1\n", 1))
+
+    report, code = scan_json(str(tmp_path))
+
+    assert code == 2
+    assert report["errors"] == [
+        {"file": report["errors"][0]["file"], "message": "line 1: count is negative"}
+    ]
+
+
+def test_values_of_sensitive_variables_are_never_printed(tmp_path):
+    repo(tmp_path)
+    canary = "CANARY-hcl-sensitive-4242"
+    (tmp_path / "main.tf").write_text(
+        'variable "cc" {\n  default = "' + canary + '"\n  sensitive = true\n}\n'
+        'variable "model" {\n  default = "' + canary + '-model"\n'
+        "  sensitive = true\n}\n"
+        + agent(model="${var.model}", tags="{ cost-center = var.cc }")
+    )
+
+    for output_format in ("cli", "json"):
+        completed = run_scan("--format", output_format, str(tmp_path))
+        assert completed.returncode == 1
+        assert canary not in completed.stdout + completed.stderr
+        assert "(sensitive value)" in completed.stdout
+
+
+def test_deeply_nested_expressions_are_reported_not_crashed(tmp_path):
+    repo(tmp_path)
+    deep = "(" * 2000 + '"x"' + ")" * 2000
+    (tmp_path / "deep.tf").write_text(agent(tags=f"{{ owner = {deep} }}"))
+    (tmp_path / "deep.json").write_text("[" * 100_000 + "]" * 100_000)
+    shutil.copy(FIXTURES / "agent_missing_tag" / "main.tf", tmp_path / "good.tf")
+
+    completed = run_scan("--format", "json", str(tmp_path))
+
+    assert completed.returncode in (1, 2)
+    assert "Traceback" not in completed.stderr
+    assert "internal error" not in completed.stderr
+
+
+def test_a_linked_directory_is_not_followed_and_says_so(tmp_path):
+    repo(tmp_path)
+    target = tmp_path / "real"
+    shutil.copytree(FIXTURES / "agent_missing_tag", target)
+    scanned = tmp_path / "scanned"
+    scanned.mkdir()
+    os.symlink(target, scanned / "linked")
+
+    report, code = scan_json(str(scanned))
+
+    assert code == 0
+    assert any("link to a directory is not followed" in n for n in report["notes"])
+
+
+def test_a_fifo_named_like_terraform_is_an_error_not_a_hang(tmp_path):
+    repo(tmp_path)
+    os.mkfifo(tmp_path / "main.tf")
+    os.mkfifo(tmp_path / "plan.json")
+
+    report, code = scan_json(str(tmp_path))
+
+    assert code == 2
+    assert {"file": report["errors"][0]["file"], "message": "not a regular file"} in [
+        {"file": e["file"], "message": e["message"]} for e in report["errors"]
+    ]
+
+
+def test_json_variable_files_and_override_files_are_read(tmp_path):
+    repo(tmp_path)
+    (tmp_path / "main.tf").write_text(
+        'variable "owner" {}\n'
+        + agent(
+            "pass_tagged",
+            tags='{ cost-center = "cc-1", owner = var.owner, '
+            'ai-model = "anthropic.claude-3-haiku-20240307-v1:0" }',
+        )
+    )
+    (tmp_path / "terraform.tfvars.json").write_text('{"owner": "ml-team"}')
+    (tmp_path / "override.tf").write_text(
+        'resource "aws_bedrockagent_agent" "pass_tagged" {\n'
+        '  foundation_model = "anthropic.claude-3-haiku-20240307-v1:0"\n}\n'
+    )
+
+    report, code = scan_json(str(tmp_path))
+
+    assert code == 0, report
+    assert set(report_verdicts(report).values()) == {"passed"}
+
+
+def test_an_unwritable_output_still_prints_the_report(tmp_path):
+    completed = run_scan(
+        "--format",
+        "json",
+        "--output",
+        str(tmp_path),
+        "terraform_fixtures/agent_missing_tag",
+    )
+
+    assert completed.returncode == 2
+    assert '"tool": "ai-cost-policy"' in completed.stdout
+    assert f"--output {tmp_path}" in completed.stderr
