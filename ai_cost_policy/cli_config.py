@@ -103,6 +103,10 @@ def validate_command(args: argparse.Namespace) -> int:
 
 
 def show_command(args: argparse.Namespace) -> int:
+    missing = [path for path in args.paths if not Path(path).exists()]
+    if missing:
+        _note(f"error: {missing[0]}: no such file or directory")
+        return EXIT_ERROR
     try:
         policy, announcement = find_policy(
             args.paths or ["."], explicit=args.config, environ=os.environ

@@ -173,3 +173,15 @@ def test_an_unwritable_output_still_prints_the_report(tmp_path):
     assert completed.returncode == 2
     assert '"tool": "ai-cost-policy"' in completed.stdout
     assert f"--output {tmp_path}" in completed.stderr
+
+
+def test_a_broken_policy_link_is_an_error_not_the_default(tmp_path):
+    repo(tmp_path)
+    shutil.copy(FIXTURES / "agent_missing_tag" / "main.tf", tmp_path / "main.tf")
+    os.symlink(tmp_path / "missing.yaml", tmp_path / "ai-cost-policy.yaml")
+
+    completed = run_scan(str(tmp_path))
+
+    assert completed.returncode == 2
+    assert "ai-cost-policy.yaml" in completed.stderr
+    assert "embedded default" not in completed.stderr

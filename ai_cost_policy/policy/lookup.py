@@ -70,7 +70,9 @@ def nearest_policy_file(path: Path) -> str | None:
     directory = start if start.is_dir() else start.parent
     while True:
         candidate = directory / POLICY_FILE_NAME
-        if candidate.is_file():
+        # A policy file that exists but cannot be used (a broken link, a folder)
+        # is returned so that loading it fails loudly instead of falling back.
+        if candidate.is_file() or candidate.is_symlink() or candidate.exists():
             return _display(candidate)
         if (directory / ".git").exists() or directory.parent == directory:
             return None
