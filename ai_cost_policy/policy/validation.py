@@ -330,8 +330,11 @@ def _check_requirement(
     if not isinstance(pattern, str) or not pattern:
         return []
     try:
-        compiled = regex.compile(pattern)
-    except regex.error as exc:
+        # The stdlib's messages are the ones users know; matching uses `regex`
+        # (for its timeout), which must accept the pattern too.
+        compiled = re.compile(pattern)
+        regex.compile(pattern)
+    except (re.error, regex.error) as exc:
         where = f" at position {exc.pos}" if exc.pos is not None else ""
         message = f"invalid regular expression: {exc.msg}{where}"
         return [_problem(parsed, source, (*path, "pattern"), message)]

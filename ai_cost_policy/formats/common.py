@@ -1,0 +1,56 @@
+"""What every format says about a finding, worded once."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from ai_cost_policy.models import CanonicalModel
+from ai_cost_policy.rules import Finding
+from ai_cost_policy.scan import ScanError, ScanResult
+
+REPORTED = ("failed", "warning")
+
+
+def shown_models(models: Iterable[CanonicalModel]) -> list[tuple[str, str | None]]:
+    """(written, canonical) of each model, secrets hidden, duplicates dropped."""
+    return list(dict.fromkeys(model.shown() for model in models))
+
+
+def model_line(finding: Finding) -> str | None:
+    """``model: eu.anthropic.x (canonical anthropic.x)``, or None without a model."""
+    parts = []
+    for written, canonical in shown_models(finding.models):
+        if canonical is None:
+            parts.append(f"{written} (canonical unknown)")
+        elif canonical == written:
+            parts.append(written)
+        else:
+            parts.append(f"{written} (canonical {canonical})")
+    if not parts:
+        return None
+    return ("models: " if len(parts) > 1 else "model: ") + "; ".join(parts)
+
+
+def finding_lines(finding: Finding) -> list[str]:
+    """The message, the model, then the details (which end with the fix)."""
+    model = model_line(finding)
+    return [finding.message, *([model] if model else []), *finding.details]
+
+
+def fix_lines(finding: Finding) -> list[str]:
+    return [detail for detail in finding.details if detail.startswith("fix:")]
+
+
+def where(finding: Finding) -> str:
+    if finding.file is None:
+        return finding.urn or ""
+    return f"{finding.file}:{finding.line}" if finding.line else finding.file
+
+
+def reported(result: ScanResult) -> list[Finding]:
+    """Failures and warnings: what a reviewer has to act on."""
+    return [finding for finding in result.findings if finding.verdict in REPORTED]
+
+
+def sorted_errors(result: ScanResult) -> list[ScanError]:
+    return sorted(result.errors, key=lambda error: (error.file, error.message))
