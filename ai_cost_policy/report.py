@@ -2,13 +2,17 @@
 
 The JSON report is this pack's own contract (DESIGN.md): stable across Checkov
 versions, byte-identical for the same input, and never carrying a secret value or a
-resource's source block.
+resource's source block. The file formats for CI (SARIF, JUnit XML, Markdown,
+GitHub annotations) live in ``ai_cost_policy.formats``, one module each, and are
+named in ``FORMATS`` below.
 """
 
 from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Callable
+from importlib import import_module
 from typing import Any
 
 from ai_cost_policy import __version__
@@ -103,4 +107,23 @@ def summary_line(result: ScanResult) -> str:
     )
 
 
-FORMATS = {"cli": render_cli, "json": render_json}
+Renderer = Callable[[ScanResult], str]
+
+
+def _from_module(name: str) -> Renderer:
+    """A format in ``ai_cost_policy.formats``, imported when it is first used."""
+
+    def render(result: ScanResult) -> str:
+        return import_module(f"ai_cost_policy.formats.{name}").render(result)
+
+    return render
+
+
+FORMATS: dict[str, Renderer] = {
+    "cli": render_cli,
+    "json": render_json,
+    "sarif": _from_module("sarif"),
+    "junitxml": _from_module("junit"),
+    "markdown": _from_module("markdown"),
+    "github": _from_module("github"),
+}

@@ -31,10 +31,19 @@ def model_line(finding: Finding) -> str | None:
     return ("models: " if len(parts) > 1 else "model: ") + "; ".join(parts)
 
 
+def message_lines(finding: Finding) -> list[str]:
+    """The message, and the model unless the message already names it."""
+    named = all(
+        f"'{written}'" in finding.message
+        for written, _ in shown_models(finding.models)
+    )
+    model = None if named else model_line(finding)
+    return [finding.message, *([model] if model else [])]
+
+
 def finding_lines(finding: Finding) -> list[str]:
     """The message, the model, then the details (which end with the fix)."""
-    model = model_line(finding)
-    return [finding.message, *([model] if model else []), *finding.details]
+    return [*message_lines(finding), *finding.details]
 
 
 def fix_lines(finding: Finding) -> list[str]:

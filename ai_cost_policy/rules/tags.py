@@ -64,7 +64,7 @@ def provenance(tags: TagSet) -> str:
         by_source: dict[str, list[str]] = {}
         for key in sorted(shown):
             by_source.setdefault(shown[key].source, []).append(key)
-        seen = f"{kind} seen: " + "; ".join(
+        seen = f"{kind} read from {tags.attribute}: " + "; ".join(
             f"{', '.join(keys)} from {source}" for source, keys in by_source.items()
         )
     if tags.hidden:
