@@ -251,3 +251,24 @@ def test_remote_module_is_reported_as_not_scanned(tmp_path):
 
     assert result.resources == []
     assert any("not scanned" in note for note in result.notes)
+
+
+def test_template_directives_are_unknown_and_unicode_escapes_are_decoded(tmp_path):
+    write(
+        tmp_path,
+        {
+            "main.tf": agent(
+                extra=(
+                    'tags = { cost-center = "cc-\\u0031234", '
+                    'owner = "%{ if true }a%{ else }b%{ endif }", '
+                    'literal = "%%{ not a directive }" }'
+                )
+            )
+        },
+    )
+
+    values = tag_values(resources(tmp_path)["aws_bedrockagent_agent.a"])
+
+    assert values["cost-center"] == "cc-1234"
+    assert isinstance(values["owner"], Unknown)
+    assert values["literal"] == "%{ not a directive }"

@@ -273,6 +273,8 @@ class _Evaluator:
             return base
         if isinstance(index, Unknown):
             return index
+        if isinstance(index, int) and index < 0:
+            return self.unknown(node, "a negative index is not valid in Terraform")
         try:
             return base[index]
         except (KeyError, IndexError, TypeError):
@@ -336,15 +338,28 @@ class _Evaluator:
         parts: list[Any] = []
         index = 0
         while index < len(body):
-            if body.startswith("$${", index):
-                parts.append("${")
+            if body.startswith(("$${", "%%{"), index):
+                parts.append(body[index + 1 : index + 3])
                 index += 3
+            elif body.startswith("%{", index):
+                return Unknown(
+                    shorten(" ".join(str(token).split())),
+                    "template directives (%{ if }, %{ for }) are not evaluated",
+                )
             elif body.startswith("${", index):
                 end = _closing_brace(body, index + 2)
                 if end is None:
                     return Unknown(body, "an interpolation is not closed")
                 parts.append(self.interpolation(body[index + 2 : end]))
                 index = end + 1
+            elif body.startswith(("\\u", "\\U"), index):
+                width = 4 if body[index + 1] == "u" else 8
+                digits = body[index + 2 : index + 2 + width]
+                try:
+                    parts.append(chr(int(digits, 16)))
+                except ValueError:
+                    return Unknown(body, "an escape sequence is not valid")
+                index += 2 + width
             elif body[index] == "\\" and index + 1 < len(body):
                 parts.append(_ESCAPES.get(body[index + 1], body[index + 1]))
                 index += 2
@@ -360,6 +375,8 @@ class _Evaluator:
             )
         if len(parts) == 1 and not isinstance(parts[0], str):
             return parts[0]
+        if any(isinstance(part, (dict, list)) for part in parts):
+            return self.unknown(token, "a map or list cannot be part of a string")
         return "".join(_to_text(part) for part in parts)
 
     def interpolation(self, text: str) -> Any:
