@@ -6,9 +6,13 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ai_cost_policy import __version__
 from ai_cost_policy.paths import checks_dir, pack_dir
+
+if TYPE_CHECKING:
+    from ai_cost_policy.policy import Policy
 
 EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
 
@@ -43,41 +47,88 @@ class _Assign(argparse.Action):
         namespace.assignments = assignments
 
 
+def _policy(args: argparse.Namespace, paths: list[Path]) -> Policy:
+    """The policy for a scan of ``paths``, announced on stderr when it is the default.
+
+    Raises PolicyError for an invalid policy file.
+    """
+    from ai_cost_policy.policy import find_policy
+
+    # A path that does not exist is reported by the scan itself; it must not
+    # also make the policy lookup disagree.
+    existing = [path for path in paths if path.exists()]
+    policy, announcement = find_policy(existing, explicit=args.config)
+    if announcement:
+        print(announcement, file=sys.stderr)
+    return policy
+
+
+def _write(output: str, destination: str | None, summary: str) -> int | None:
+    """Print the report, or write it to ``destination``; an exit code on failure."""
+    if not destination:
+        sys.stdout.write(output)
+        return None
+    try:
+        with open(destination, "w", encoding="utf-8", errors="replace") as handle:
+            handle.write(output)
+    except OSError as error:
+        # The report must not be lost with the file: print it instead.
+        sys.stdout.write(output)
+        return _error(f"--output {destination}: {error.strerror}")
+    print(f"{summary} (report: {destination})", file=sys.stderr)
+    return None
+
+
 def _scan(args: argparse.Namespace) -> int:
-    from ai_cost_policy.policy import PolicyError, find_policy
+    from ai_cost_policy.policy import PolicyError
     from ai_cost_policy.report import FORMATS, summary_line
     from ai_cost_policy.scan import scan_paths
 
     paths = [Path(path) for path in args.paths]
     try:
-        # A path that does not exist is reported by the scan itself; it must not
-        # also make the policy lookup disagree.
-        existing = [path for path in paths if path.exists()]
-        policy, announcement = find_policy(existing, explicit=args.config)
+        policy = _policy(args, paths)
     except PolicyError as error:
         return _error(str(error))
-    if announcement:
-        print(announcement, file=sys.stderr)
 
     result = scan_paths(paths, policy, args.assignments or [])
     output = FORMATS[args.format](result)
-    if args.output:
-        try:
-            with open(args.output, "w", encoding="utf-8", errors="replace") as handle:
-                handle.write(output)
-        except OSError as error:
-            # The report must not be lost with the file: print it instead.
-            sys.stdout.write(output)
-            return _error(f"--output {args.output}: {error.strerror}")
-        print(f"{summary_line(result)} (report: {args.output})", file=sys.stderr)
-    else:
-        sys.stdout.write(output)
+    failed_to_write = _write(output, args.output, summary_line(result))
+    if failed_to_write is not None:
+        return failed_to_write
 
     if result.errors:
         return EXIT_ERROR
     if any(finding.verdict == "failed" for finding in result.findings):
         return EXIT_FAILED
     return EXIT_OK
+
+
+def _inventory(args: argparse.Namespace) -> int:
+    from ai_cost_policy.inventory import FORMATS, inventory, summary_line
+    from ai_cost_policy.policy import PolicyError
+    from ai_cost_policy.scan import scan_paths
+
+    paths = [Path(path) for path in args.paths]
+    try:
+        policy = _policy(args, paths)
+    except PolicyError as error:
+        return _error(str(error))
+
+    result = scan_paths(paths, policy, args.assignments or [])
+    items = inventory(result, policy)
+    output = FORMATS[args.format](items, result)
+    failed_to_write = _write(output, args.output, summary_line(items, result))
+    if failed_to_write is not None:
+        return failed_to_write
+    if args.format == "csv":
+        # CSV has no place for them; the other formats carry them.
+        for error in sorted(result.errors, key=lambda e: (e.file, e.message)):
+            print(
+                f"ai-cost-policy: error: {error.file}: {error.message}", file=sys.stderr
+            )
+        for note in sorted(result.notes):
+            print(f"note: {note}", file=sys.stderr)
+    return EXIT_ERROR if result.errors else EXIT_OK
 
 
 def _rules(args: argparse.Namespace) -> int:
@@ -104,9 +155,39 @@ def _error(message: str) -> int:
     return EXIT_ERROR
 
 
+def _add_inputs(command: argparse.ArgumentParser) -> None:
+    """What to read: paths, the policy file and Terraform variables."""
+    command.add_argument(
+        "paths",
+        nargs="*",
+        default=["."],
+        metavar="PATH",
+        help="Terraform directories (searched recursively), .tf files (their "
+        "directory is scanned) and plan JSON files (default: .)",
+    )
+    command.add_argument("--config", help="policy file (default: looked up, see docs)")
+    command.add_argument(
+        "--var-file",
+        action=_Assign,
+        dest="assignments",
+        metavar="FILE",
+        help="Terraform variable file (.tfvars or .tfvars.json) for the scanned "
+        "root modules; repeatable, later wins",
+    )
+    command.add_argument(
+        "--var",
+        action=_Assign,
+        dest="assignments",
+        metavar="NAME=VALUE",
+        help="Terraform variable value for the scanned root modules; repeatable, "
+        "later wins",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     from ai_cost_policy.cli_config import add_config_commands
     from ai_cost_policy.hook import add_hook_command
+    from ai_cost_policy.inventory import FORMATS as INVENTORY_FORMATS
     from ai_cost_policy.report import FORMATS
 
     parser = argparse.ArgumentParser(
@@ -119,34 +200,34 @@ def build_parser() -> argparse.ArgumentParser:
     scan = commands.add_parser(
         "scan", help="judge Terraform directories and plan JSON files"
     )
+    _add_inputs(scan)
     scan.add_argument(
-        "paths",
-        nargs="*",
-        default=["."],
-        metavar="PATH",
-        help="Terraform directories (searched recursively), .tf files (their "
-        "directory is scanned) and plan JSON files (default: .)",
+        "--format",
+        choices=sorted(FORMATS),
+        default="cli",
+        help="cli (default), json (this pack's report), sarif (code scanning), "
+        "junitxml (CI test reports), markdown (PR comment or job summary), "
+        "github (workflow annotations)",
     )
-    scan.add_argument("--config", help="policy file (default: looked up, see docs)")
-    scan.add_argument(
-        "--var-file",
-        action=_Assign,
-        dest="assignments",
-        metavar="FILE",
-        help="Terraform variable file (.tfvars or .tfvars.json) for the scanned "
-        "root modules; repeatable, later wins",
-    )
-    scan.add_argument(
-        "--var",
-        action=_Assign,
-        dest="assignments",
-        metavar="NAME=VALUE",
-        help="Terraform variable value for the scanned root modules; repeatable, "
-        "later wins",
-    )
-    scan.add_argument("--format", choices=sorted(FORMATS), default="cli")
     scan.add_argument("--output", metavar="FILE", help="write the report to FILE")
     scan.set_defaults(handler=_scan)
+
+    inventory = commands.add_parser(
+        "inventory",
+        help="list every AI resource with its models, approval, cost tags and "
+        "cost attributes",
+    )
+    _add_inputs(inventory)
+    inventory.add_argument(
+        "--format",
+        choices=sorted(INVENTORY_FORMATS),
+        default="table",
+        help="table (default), json, csv or markdown",
+    )
+    inventory.add_argument(
+        "--output", metavar="FILE", help="write the inventory to FILE"
+    )
+    inventory.set_defaults(handler=_inventory)
 
     commands.add_parser("rules", help="list the rules").set_defaults(handler=_rules)
     commands.add_parser(

@@ -28,9 +28,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-# Terraform requires a module's source to be a literal string, so a directory whose
-# files hold no local source can call no local module and need not be resolved.
-_LOCAL_MODULE_SOURCE = re.compile(rb'\bsource\s*=\s*"\.\.?/')
+# A local module call as written: Terraform requires a module's source to be a
+# literal string, so the text alone says which local directories a file may call.
+_LOCAL_SOURCE = re.compile(rb'\bsource\s*=\s*"(\.\.?/[^"]*)"')
 _TERRAFORM_SUFFIXES = (".tf", ".tfvars", ".tf.json", ".tfvars.json")
 
 
@@ -49,33 +49,55 @@ class Targets:
 
 
 class ModuleCalls:
-    """Which local module directories each directory of a repository calls.
+    """Which root modules of a repository reach which local module directories.
 
-    Built once per repository and run: every directory holding ``.tf`` files
-    (Terraform's and git's own folders skipped) that names a local module source is
-    resolved as a root module, and its ``module_dirs`` (every local module it reaches,
-    however deep) are kept.
+    Two passes keep the hook fast. The text of every ``.tf`` file in the repository
+    (Terraform's and git's own folders skipped) names the local sources each
+    directory may call; that is a superset of the real calls, since a commented-out
+    block or a file ``source`` matches too. Only the directories that may reach a
+    changed directory are then resolved as root modules, and their ``module_dirs``
+    (every local module they really reach, however deep) decide. Both are cached
+    for the run.
     """
 
     def __init__(self, repository: Path) -> None:
-        from ai_cost_policy.catalog import load_catalog
-        from ai_cost_policy.terraform.module import resolve_root_module
-
-        catalog = load_catalog()
-        self.calls: dict[Path, set[Path]] = {
-            directory: resolve_root_module(directory, (), catalog).module_dirs
-            for directory in _module_directories(repository)
-            if _names_local_module(directory)
-        }
-        self.called: set[Path] = set().union(*self.calls.values())
+        self.callers: dict[Path, set[Path]] = {}
+        for directory in _module_directories(repository):
+            for source in _named_sources(directory):
+                self.callers.setdefault(source, set()).add(directory)
+        self._reached: dict[Path, set[Path]] = {}
 
     def roots_calling(self, directory: Path) -> list[Path]:
         """The root modules (called by no one) that reach ``directory``."""
+        candidates = self._may_reach(directory)
+        reached = {caller: self.reached_by(caller) for caller in candidates}
+        called = set().union(*reached.values())
         return sorted(
             caller
-            for caller, modules in self.calls.items()
-            if directory in modules and caller not in self.called
+            for caller, modules in reached.items()
+            if directory in modules and caller not in called
         )
+
+    def reached_by(self, caller: Path) -> set[Path]:
+        from ai_cost_policy.catalog import load_catalog
+        from ai_cost_policy.terraform.module import resolve_root_module
+
+        if caller not in self._reached:
+            module = resolve_root_module(caller, (), load_catalog())
+            self._reached[caller] = module.module_dirs
+        return self._reached[caller]
+
+    def _may_reach(self, directory: Path) -> set[Path]:
+        # Every directory that calls one that may reach ``directory``, and so on:
+        # closed under "is called by", so a caller's own callers are all in it.
+        found: set[Path] = set()
+        pending = [directory]
+        while pending:
+            for caller in self.callers.get(pending.pop(), ()):
+                if caller not in found and caller != directory:
+                    found.add(caller)
+                    pending.append(caller)
+        return found
 
 
 @cache
@@ -97,17 +119,21 @@ def _module_directories(repository: Path) -> Iterable[Path]:
             yield here
 
 
-def _names_local_module(directory: Path) -> bool:
+def _named_sources(directory: Path) -> set[Path]:
+    """The local directories that ``directory``'s files name as module sources."""
     from ai_cost_policy.terraform.module import tf_files
 
+    sources: set[Path] = set()
     for path in tf_files(directory):
         try:
-            if _LOCAL_MODULE_SOURCE.search(path.read_bytes()):
-                return True
+            text = path.read_bytes()
         except OSError:
-            # Unreadable here means unreadable for the scan too, which reports it.
-            return True
-    return False
+            continue  # the scan reports what it cannot read
+        for match in _LOCAL_SOURCE.finditer(text):
+            source = (directory / match.group(1).decode(errors="replace")).resolve()
+            if source.is_dir():
+                sources.add(source)
+    return sources
 
 
 def repository_of(directory: Path) -> Path:
@@ -165,18 +191,15 @@ def describe(targets: Targets) -> list[str]:
     """One line per judged root or plan: what is judged and why."""
     from ai_cost_policy.terraform.module import display_path
 
-    lines = [
-        f"judging {display_path(root)} ({'; '.join(sorted(reasons, key=_own_first))})"
-        for root, reasons in sorted(targets.roots.items())
-    ]
+    lines = []
+    for root, reasons in sorted(targets.roots.items()):
+        # The root's own change first, then the modules it calls.
+        why = sorted(reasons, key=lambda reason: (reason != "changed", reason))
+        lines.append(f"judging {display_path(root)} ({'; '.join(why)})")
     lines += [
         f"judging {display_path(plan)} (plan JSON, changed)" for plan in targets.plans
     ]
     return lines
-
-
-def _own_first(reason: str) -> tuple[bool, str]:
-    return reason != "changed", reason
 
 
 def scan_arguments(targets: Targets) -> list[str]:

@@ -47,8 +47,13 @@ def expected_verdicts(path: Path) -> dict[tuple[str, str], str]:
 
 
 @pytest.fixture(autouse=True)
-def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Only loopback: the Pulumi analyzer talks gRPC on 127.0.0.1, nothing else may."""
+def no_network(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only loopback: the Pulumi analyzer talks gRPC on 127.0.0.1, nothing else may.
+
+    Tests marked ``network`` (the real pre-commit install) are let through.
+    """
+    if request.node.get_closest_marker("network"):
+        return
     real_connect = socket.socket.connect
 
     def guarded(self: socket.socket, address: object) -> object:
