@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from ai_cost_policy.catalog import CatalogEntry
 from ai_cost_policy.values import Known, Unknown, Value
@@ -69,6 +70,9 @@ class AIResource:
     parent_in_view: bool = False
     # Models of untaggable children whose cost this resource carries.
     attributed_models: tuple[ModelSlot, ...] = ()
+    # The catalog's cost attributes as read from the resource (concrete path ->
+    # value, Unknown, or SENSITIVE); None where the adapter does not read them.
+    cost_attributes: Mapping[str, Any] | None = None
 
     @property
     def platform(self) -> str:

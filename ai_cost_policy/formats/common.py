@@ -34,8 +34,7 @@ def model_line(finding: Finding) -> str | None:
 def message_lines(finding: Finding) -> list[str]:
     """The message, and the model unless the message already names it."""
     named = all(
-        f"'{written}'" in finding.message
-        for written, _ in shown_models(finding.models)
+        f"'{written}'" in finding.message for written, _ in shown_models(finding.models)
     )
     model = None if named else model_line(finding)
     return [finding.message, *([model] if model else [])]

@@ -112,9 +112,7 @@ def render(result: ScanResult) -> str:
     elif result.findings:
         lines += ["No failures or warnings.", ""]
 
-    lines += _collapsed(
-        "Passed", [f for f in result.findings if f.verdict == "passed"]
-    )
+    lines += _collapsed("Passed", [f for f in result.findings if f.verdict == "passed"])
     lines += _collapsed(
         "Not applicable",
         [f for f in result.findings if f.verdict == "not-applicable"],
@@ -123,7 +121,9 @@ def render(result: ScanResult) -> str:
     errors = sorted_errors(result)
     if errors:
         lines += ["### Files that could not be scanned", ""]
-        lines += [f"- {escape(error.file)}: {escape(error.message)}" for error in errors]
+        lines += [
+            f"- {escape(error.file)}: {escape(error.message)}" for error in errors
+        ]
         lines.append("")
     if result.notes:
         lines += ["### Notes", ""]

@@ -18,7 +18,7 @@ from urllib.parse import quote
 
 from ai_cost_policy import __version__
 from ai_cost_policy.formats.common import finding_lines, reported, sorted_errors
-from ai_cost_policy.rules import RULES, Finding
+from ai_cost_policy.rules import RULES, Finding, Rule
 from ai_cost_policy.scan import ScanResult
 
 SCHEMA_URI = (
@@ -30,20 +30,28 @@ LEVELS = {"failed": "error", "warning": "warning"}
 
 
 def artifact_uri(file: str) -> str:
-    """A relative path as a relative URI reference; an absolute one as file:."""
-    path = PurePosixPath(file.replace("\\", "/"))
+    """A relative path as a relative URI reference; an absolute one as file:.
+
+    Paths in reports are already POSIX (forward slashes); ``quote`` escapes what a
+    URI cannot hold, ``:`` included, so a first segment never reads as a scheme.
+    """
+    path = PurePosixPath(file)
     if path.is_absolute():
         return "file://" + quote(path.as_posix())
     return quote(path.as_posix())
 
 
-def _rule(rule: Any) -> dict[str, Any]:
+def _rule(rule: Rule) -> dict[str, Any]:
     return {
         "id": rule.id,
         "name": rule.pulumi_name,
         "shortDescription": {"text": rule.title},
         "fullDescription": {"text": rule.why},
-        "help": {"text": rule.fix, "markdown": rule.fix},
+        "help": {
+            "text": f"{rule.why}\n\nHow to fix: {rule.fix}",
+            "markdown": f"{rule.why}\n\n**How to fix:** {rule.fix}\n\n"
+            f"[{rule.id}]({rule.docs_url()})",
+        },
         "helpUri": rule.docs_url(),
         "defaultConfiguration": {"level": "error"},
         "properties": {"tags": ["finops", "cost-allocation", "ai"]},
@@ -58,15 +66,7 @@ def _result(finding: Finding, rule_index: dict[str, int]) -> dict[str, Any]:
     }
     if finding.rule in rule_index:
         result["ruleIndex"] = rule_index[finding.rule]
-    location: dict[str, Any] = {
-        "logicalLocations": [
-            {
-                "name": finding.resource,
-                "fullyQualifiedName": finding.urn or finding.resource,
-                "kind": "resource",
-            }
-        ]
-    }
+    location: dict[str, Any] = {}
     if finding.file:
         physical: dict[str, Any] = {
             "artifactLocation": {"uri": artifact_uri(finding.file)}
@@ -74,6 +74,13 @@ def _result(finding: Finding, rule_index: dict[str, int]) -> dict[str, Any]:
         if finding.line:
             physical["region"] = {"startLine": finding.line}
         location["physicalLocation"] = physical
+    location["logicalLocations"] = [
+        {
+            "name": finding.resource,
+            "fullyQualifiedName": finding.urn or finding.resource,
+            "kind": "resource",
+        }
+    ]
     result["locations"] = [location]
     result["properties"] = {
         "verdict": finding.verdict,
@@ -92,7 +99,11 @@ def _notifications(result: ScanResult) -> list[dict[str, Any]]:
                 "level": "error",
                 "message": {"text": f"{error.file}: {error.message}"},
                 "locations": [
-                    {"physicalLocation": {"artifactLocation": {"uri": artifact_uri(error.file)}}}
+                    {
+                        "physicalLocation": {
+                            "artifactLocation": {"uri": artifact_uri(error.file)}
+                        }
+                    }
                 ],
             }
         )

@@ -15,6 +15,7 @@ from typing import Any
 
 from ai_cost_policy.attribute_paths import walk
 from ai_cost_policy.catalog import CatalogEntry, ModelLocation
+from ai_cost_policy.models.canonical import SENSITIVE
 from ai_cost_policy.resource import AIResource, ModelSlot, Tag, TagSet
 from ai_cost_policy.terraform.expressions import Scope, evaluate
 from ai_cost_policy.terraform.hcl import Block
@@ -216,6 +217,20 @@ def _mark_secrets(
     return tags, slots
 
 
+def cost_attributes(
+    entry: CatalogEntry, values: dict[str, Any], secrets: frozenset[str]
+) -> dict[str, Any]:
+    """The catalog's cost attributes as found: a value, an Unknown, or hidden."""
+    found: dict[str, Any] = {}
+    for path in entry.cost_attributes:
+        for item in walk(values, path, is_unknown=_is_unknown):
+            secret = not isinstance(item.value, Unknown) and any(
+                text in str(item.value) for text in secrets
+            )
+            found[item.path] = SENSITIVE if secret else item.value
+    return found
+
+
 def build(
     entry: CatalogEntry,
     address: str,
@@ -243,4 +258,5 @@ def build(
         tags=tags,
         models=models,
         parent_reference=parent_reference,
+        cost_attributes=cost_attributes(entry, values, secrets),
     )
