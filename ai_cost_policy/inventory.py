@@ -292,7 +292,7 @@ def _missing_text(entry: InventoryItem, separator: str = "\n") -> str:
 
 def _attributes_text(entry: InventoryItem, separator: str = "\n") -> str:
     if entry.cost_attributes is None:
-        return "(not read from plans)"
+        return "-"
     return _pairs(entry.cost_attributes, separator)
 
 

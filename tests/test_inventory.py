@@ -263,7 +263,7 @@ def test_untaggable_resource_names_the_parent_that_carries_its_cost(fixtures):
     assert job["cost_parent"] == "aws_bedrock_inference_profile.pass_batch_profile"
 
 
-def test_cost_attributes_are_read_from_code_and_not_yet_from_plans(fixtures):
+def test_cost_attributes_are_read_from_code_and_from_plans(fixtures):
     inventory, _ = fixtures
     resources = by_resource(inventory)
     address = "aws_bedrock_provisioned_model_throughput.pass_context_suffix_throughput"
@@ -279,7 +279,7 @@ def test_cost_attributes_are_read_from_code_and_not_yet_from_plans(fixtures):
         "model_units": "1",
         "commitment_duration": "OneMonth",
     }
-    assert from_plan["cost_attributes"] is None
+    assert from_plan["cost_attributes"] == from_code["cost_attributes"]
     deployment = resources[
         (
             "azurerm_cognitive_deployment.na_chat",

@@ -174,9 +174,23 @@ def resources_from_plan(
                 models=_model_slots(entry, view),
                 notes=notes,
                 parent_reference=_parent_reference(entry, tags, view),
+                cost_attributes=_cost_attributes(entry, view),
             )
         )
     return link(resources)
+
+
+def _cost_attributes(entry: CatalogEntry, view: _ChangeView) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for path in entry.cost_attributes:
+        for item in view.walk(path):
+            if item.sensitive:
+                found[item.path] = "(sensitive value)"
+            elif item.unknown:
+                found[item.path] = Unknown(item.path, AFTER_APPLY)
+            else:
+                found[item.path] = item.value
+    return found
 
 
 # --- reading the file --------------------------------------------------------------
