@@ -130,15 +130,13 @@ def analysis_for_plan(path: Path) -> Verdicts:
         resources: dict[str, AIResource] = {}
         try:
             plan = load_plan(path)
+            if plan is not None:
+                catalog = policy.catalog() if policy else None
+                resources = {
+                    resource.address: resource
+                    for resource in resources_from_plan(plan, str(path), catalog)
+                }
         except PlanError as error:
             problem = str(error)
-            plan = None
-        if plan is not None:
-            resources = {
-                resource.address: resource
-                for resource in resources_from_plan(
-                    plan, str(path), policy.catalog() if policy else None
-                )
-            }
         _cache[key] = Verdicts("terraform_plan", policy, problem, resources)
     return _cache[key]

@@ -27,8 +27,9 @@ from ai_cost_policy.terraform.module import (
 )
 from ai_cost_policy.terraform.plan import PlanError, load_plan, resources_from_plan
 
-# How much of a JSON file is read to tell whether it looks like a Terraform plan.
-PLAN_SNIFF_BYTES = 4096
+# How much of a JSON file is read to tell whether it looks like a Terraform plan:
+# `variables` come before `planned_values` and can be long.
+PLAN_SNIFF_BYTES = 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -99,8 +100,8 @@ def _looks_like_plan(path: Path, result: ScanResult) -> bool:
     """Whether a JSON file met during a walk should be read as a plan.
 
     Repositories hold many JSON files that are not plans (and some that are not
-    even valid JSON, such as tsconfig.json with comments); only one whose start
-    names a plan's keys is a plan, and then every problem with it is an error.
+    even valid JSON, such as tsconfig.json with comments); only one that names a
+    plan's keys is a plan, and then every problem with it is an error.
     """
     try:
         if not stat.S_ISREG(path.stat().st_mode):
@@ -110,9 +111,9 @@ def _looks_like_plan(path: Path, result: ScanResult) -> bool:
     except OSError as error:
         result.error(display_path(path), f"cannot read file: {error.strerror}")
         return False
-    return b'"format_version"' in head and (
-        b'"terraform_version"' in head or b'"planned_values"' in head
-    )
+    # A state file (`terraform show -json` of a state) has `values`, not
+    # `planned_values`: it is not a plan and not an error.
+    return b'"format_version"' in head and b'"planned_values"' in head
 
 
 def _scan_plan(path: Path, result: ScanResult, catalog: Catalog) -> None:

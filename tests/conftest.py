@@ -64,3 +64,15 @@ def no_network(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) 
         return real_connect(self, address)
 
     monkeypatch.setattr(socket.socket, "connect", guarded)
+
+
+def plan_policy(plan: Path) -> Path:
+    """The policy a plan twin is judged by: its scenario's, named in its file."""
+    expected = load_expected(plan.with_name(plan.stem + ".expected.yaml"))
+    return (plan.parent / expected["policy"]).resolve()
+
+
+def default_policy_plans() -> list[Path]:
+    """Plans that the nearest policy file (terraform_fixtures') judges as intended."""
+    shared = (FIXTURES / "ai-cost-policy.yaml").resolve()
+    return [plan for plan in plan_files() if plan_policy(plan) == shared]

@@ -10,7 +10,7 @@ expected.yaml declares a divergence for that engine, with the reason.
 from __future__ import annotations
 
 import pytest
-from conftest import FIXTURES, PLANS, REPO, load_expected, scenarios
+from conftest import FIXTURES, PLANS, REPO, load_expected, plan_policy, scenarios
 from pulumi_harness import PROGRAMS, Pack, capture_all, configure, default_levels, judge
 from verdicts import report_verdicts, scan_json
 
@@ -99,7 +99,10 @@ def test_engines_agree_except_for_declared_divergences(scenario, pulumi_results)
     assert report_verdicts(hcl) == twin_verdicts(scenario, "terraform")
 
     if plan_twin(scenario):
-        plan, _ = scan_json(str(plan_twin(scenario).relative_to(REPO)))
+        twin = plan_twin(scenario)
+        plan, _ = scan_json(
+            "--config", str(plan_policy(twin)), str(twin.relative_to(REPO))
+        )
         assert report_verdicts(plan) == twin_verdicts(scenario, "terraform_plan")
     if pulumi_twin(scenario):
         found = pulumi_results[scenario.name]

@@ -4,7 +4,15 @@ from `ai-cost-policy scan` and from the real Checkov with the shipped checks."""
 from __future__ import annotations
 
 import pytest
-from conftest import FIXTURES, PLANS, expected_verdicts, plan_files, scenarios
+from conftest import (
+    FIXTURES,
+    PLANS,
+    default_policy_plans,
+    expected_verdicts,
+    plan_files,
+    plan_policy,
+    scenarios,
+)
 from verdicts import checkov_verdicts, report_verdicts, run_checkov, scan_json
 
 
@@ -18,7 +26,10 @@ def test_scan_gives_the_expected_verdicts_for_hcl(scenario):
 
 @pytest.mark.parametrize("plan", plan_files(), ids=lambda path: path.stem)
 def test_scan_gives_the_expected_verdicts_for_plans(plan):
-    report, _ = scan_json(str(plan.relative_to(FIXTURES.parent)))
+    # Plans share a folder; each is judged by its scenario's policy.
+    report, _ = scan_json(
+        "--config", str(plan_policy(plan)), str(plan.relative_to(FIXTURES.parent))
+    )
 
     assert report["errors"] == []
     expected = plan.with_name(plan.stem + ".expected.yaml")
@@ -47,7 +58,13 @@ def test_checkov_agrees_with_the_expected_verdicts_for_hcl(checkov_results, scen
 
 @pytest.mark.parametrize("plan", plan_files(), ids=lambda path: path.stem)
 def test_checkov_agrees_with_the_expected_verdicts_for_plans(checkov_results, plan):
-    found = checkov_results.get(f"/{PLANS.name}/{plan.name}")
+    if plan in default_policy_plans():
+        found = checkov_results.get(f"/{PLANS.name}/{plan.name}")
+    else:
+        reports = run_checkov(
+            "-f", str(plan), "--framework", "terraform_plan", policy=plan_policy(plan)
+        )
+        (found,) = checkov_verdicts(reports).values()
 
     expected = plan.with_name(plan.stem + ".expected.yaml")
     assert found == expected_verdicts(expected)

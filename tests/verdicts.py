@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 from pathlib import Path
 
@@ -27,8 +28,11 @@ def report_verdicts(report: dict) -> dict[tuple[str, str], str]:
     }
 
 
-def run_checkov(*args: str) -> list[dict]:
+def run_checkov(*args: str, policy: Path | None = None) -> list[dict]:
     """Run the real Checkov with our checks; returns its per-framework reports."""
+    environment = dict(os.environ)
+    if policy is not None:
+        environment["AI_COST_POLICY_CONFIG"] = str(policy)
     completed = subprocess.run(
         [
             CHECKOV,
@@ -42,6 +46,7 @@ def run_checkov(*args: str) -> list[dict]:
             "json",
         ],
         cwd=REPO,
+        env=environment,
         capture_output=True,
         text=True,
         timeout=300,

@@ -506,6 +506,19 @@ def _coalesce(ev: _Evaluator, node: Tree, args: list[Any]) -> Any:
     return ev.unknown(node, "coalesce() found no non-empty argument")
 
 
+def _toset(ev: _Evaluator, node: Tree, args: list[Any]) -> Any:
+    if len(args) != 1 or not isinstance(args[0], list):
+        return (
+            args[0]
+            if args and isinstance(args[0], Unknown)
+            else ev.unknown(node, NOT_EVALUATED)
+        )
+    if any(isinstance(item, Unknown) for item in args[0]):
+        return ev.unknown(node, "toset() depends on a value that is unknown")
+    # Terraform orders a set of strings lexically; duplicates collapse.
+    return sorted(set(map(_to_text, args[0])))
+
+
 FUNCTIONS: dict[str, Callable[[_Evaluator, Tree, list[Any]], Any]] = {
     "merge": _merge,
     "lookup": _lookup,
@@ -514,5 +527,7 @@ FUNCTIONS: dict[str, Callable[[_Evaluator, Tree, list[Any]], Any]] = {
     "trimspace": _string_function(str.strip),
     "tostring": _string_function(lambda text: text),
     "tomap": _identity,
+    "toset": _toset,
+    "tolist": _identity,
     "coalesce": _coalesce,
 }

@@ -154,6 +154,7 @@ def resources_from_plan(
     catalog = catalog or load_catalog()
     resources: list[AIResource] = []
     for index, raw in enumerate(plan.resource_changes):
+        _check_change(plan.path, index, raw)
         change = _as_dict(raw)
         if not _judged(change):
             continue
@@ -213,7 +214,9 @@ def _decode_problem(text: str, error: json.JSONDecodeError) -> str:
     if not text.strip():
         return "the file is empty; make the plan with terraform show -json"
     where = f"line {error.lineno} column {error.colno}"
-    if error.pos >= len(text.rstrip()):
+    # Cut inside a string, the decoder points at the string's start, not the end.
+    unterminated = error.msg.startswith("Unterminated string")
+    if error.pos >= len(text.rstrip()) or unterminated:
         return f"the JSON ends early at {where} (truncated file?): {error.msg}"
     return f"invalid JSON at {where}: {error.msg}"
 
@@ -271,6 +274,19 @@ def _skip(text: str, pos: int) -> int:
 
 
 # --- one resource change -------------------------------------------------------------
+
+
+def _check_change(file: str, index: int, raw: Any) -> None:
+    """A malformed entry is an error: skipping it would pass what it hides."""
+    where = f"resource_changes[{index}]"
+    if not isinstance(raw, dict):
+        raise PlanError(file, f"{where} is not an object")
+    change = raw.get("change")
+    if not isinstance(change, dict):
+        raise PlanError(file, f"{where}.change is not an object")
+    actions = change.get("actions")
+    if not isinstance(actions, list) or not all(isinstance(a, str) for a in actions):
+        raise PlanError(file, f"{where}.change.actions is not a list of actions")
 
 
 def _judged(change: Mapping[str, Any]) -> bool:
