@@ -23,6 +23,7 @@ OFFLINE_ENV = {
     "BC_SKIP_MAPPING": "TRUE",
 }
 os.environ.update(OFFLINE_ENV)
+DEAD_PROXY = "http://127.0.0.1:9"
 
 
 def scenarios() -> list[Path]:
@@ -54,6 +55,12 @@ def no_network(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) 
     """
     if request.node.get_closest_marker("network"):
         return
+    # Subprocesses (the CLI, Checkov, the Pulumi pack) do not see the socket patch
+    # below: a dead proxy makes any HTTP call they attempt fail, loudly.
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy"):
+        monkeypatch.setenv(name, DEAD_PROXY)
+    for name in ("NO_PROXY", "no_proxy"):
+        monkeypatch.setenv(name, "127.0.0.1,localhost,::1")
     real_connect = socket.socket.connect
 
     def guarded(self: socket.socket, address: object) -> object:

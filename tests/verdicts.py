@@ -53,6 +53,9 @@ def run_checkov(*args: str, policy: Path | None = None) -> list[dict]:
     )
     assert completed.returncode in (0, 1), completed.stderr[-2000:]
     assert "Failed to run check" not in completed.stderr, completed.stderr[-2000:]
+    # Offline means offline: no attempt to reach Prisma Cloud or PyPI either.
+    for attempt in ("ProxyError", "prismacloud", "Max retries exceeded"):
+        assert attempt not in completed.stderr, completed.stderr[-2000:]
     reports = json.loads(completed.stdout)
     return reports if isinstance(reports, list) else [reports]
 
