@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ai_cost_policy import __version__
 from ai_cost_policy.paths import checks_dir, pack_dir
@@ -79,9 +79,9 @@ def _write(output: str, destination: str | None, summary: str) -> int | None:
     return None
 
 
-def _scan(args: argparse.Namespace) -> int:
+def _scanned(args: argparse.Namespace) -> tuple[Any, Any] | int:
+    """The policy and the scan result for the paths, or the exit code of a failure."""
     from ai_cost_policy.policy import PolicyError
-    from ai_cost_policy.report import FORMATS, summary_line
     from ai_cost_policy.scan import scan_paths
 
     paths = [Path(path) for path in args.paths]
@@ -89,8 +89,16 @@ def _scan(args: argparse.Namespace) -> int:
         policy = _policy(args, paths)
     except PolicyError as error:
         return _error(str(error))
+    return policy, scan_paths(paths, policy, args.assignments or [])
 
-    result = scan_paths(paths, policy, args.assignments or [])
+
+def _scan(args: argparse.Namespace) -> int:
+    from ai_cost_policy.report import FORMATS, summary_line
+
+    scanned = _scanned(args)
+    if isinstance(scanned, int):
+        return scanned
+    _, result = scanned
     output = FORMATS[args.format](result)
     failed_to_write = _write(output, args.output, summary_line(result))
     if failed_to_write is not None:
@@ -105,16 +113,11 @@ def _scan(args: argparse.Namespace) -> int:
 
 def _inventory(args: argparse.Namespace) -> int:
     from ai_cost_policy.inventory import FORMATS, inventory, summary_line
-    from ai_cost_policy.policy import PolicyError
-    from ai_cost_policy.scan import scan_paths
 
-    paths = [Path(path) for path in args.paths]
-    try:
-        policy = _policy(args, paths)
-    except PolicyError as error:
-        return _error(str(error))
-
-    result = scan_paths(paths, policy, args.assignments or [])
+    scanned = _scanned(args)
+    if isinstance(scanned, int):
+        return scanned
+    policy, result = scanned
     items = inventory(result, policy)
     output = FORMATS[args.format](items, result)
     failed_to_write = _write(output, args.output, summary_line(items, result))
