@@ -23,21 +23,27 @@ Google ``defaultLabels`` (a flat map) under ``labels``. Azure providers have no
 defaults. Provider inputs arrive as JSON strings (pulumi/pulumi#15477), so both
 strings and objects are read.
 
-One resource is analysed at a time, and what another resource outputs is an opaque
+Analyze sees one resource at a time, and what another resource outputs is an opaque
 sentinel during preview: a model or a cost parent that comes from another
-resource's output is unknown, and no reference to that resource can be recorded.
+resource's output is unknown there, and no reference to that resource can be
+recorded. AnalyzeStack sees every resource with the engine's record of which
+resources each input was built from (``propertyDependencies``); :func:`link_stack`
+turns that record into the references :mod:`ai_cost_policy.linking` follows.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ai_cost_policy.attribute_paths import Found, parse, walk
 from ai_cost_policy.catalog import Catalog, CatalogEntry, ModelLocation, load_catalog
+from ai_cost_policy.linking import link
+from ai_cost_policy.models import normalise
 from ai_cost_policy.resource import AIResource, ModelSlot, Tag, TagSet
 from ai_cost_policy.values import ABSENT, Known, Unknown, Value
 
@@ -416,3 +422,119 @@ def _text(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return "" if value is None else str(value)
+
+
+# --- A whole stack: the links only AnalyzeStack can see ----------------------------
+
+
+@dataclass(frozen=True)
+class StackMember:
+    """An AI resource as AnalyzeStack sends it.
+
+    ``property_dependencies`` maps a top-level input to the URNs of the resources
+    whose outputs it was built from, as the engine records them.
+    """
+
+    resource: AIResource
+    urn: str
+    property_dependencies: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    # Every resource it depends on: what links it when the engine sent no
+    # property dependencies for it at all.
+    dependencies: Sequence[str] = ()
+
+
+def may_name_another_resource(slot: ModelSlot) -> bool:
+    """Whether the slot's model may be that of another resource in the stack.
+
+    True for a reference (a SageMaker model or endpoint configuration by name), for
+    a value unknown during preview (only another resource's output is), and for an
+    ARN that names no model by itself (an application inference profile, a
+    provisioned model): resources a stack may create beside the one that uses them.
+    """
+    if slot.form == "reference":
+        return True
+    written = slot.written
+    if isinstance(written, Unknown):
+        return written.reason == PREVIEW_REASON
+    if slot.form != "id" or not isinstance(written, Known):
+        return False
+    value = written.value
+    if not isinstance(value, str) or not value.lower().startswith("arn:"):
+        return False
+    return normalise(slot.platform or "", value).canonical is None
+
+
+def link_stack(members: Sequence[StackMember]) -> list[AIResource]:
+    """The stack's AI resources with references and cost parents followed.
+
+    A model slot that may name another resource refers to the one AI resource with
+    models that its input was built from; an untaggable resource's cost goes to the
+    one resource of the catalog's parent type that its parent input was built from.
+    Where the engine recorded no property dependencies for the resource at all, its
+    dependencies stand in for them. Where there is no such resource, or more than
+    one, nothing is linked and the value stays as it was. Each resource is
+    addressed by its name, or by its URN where two resources of the stack share a
+    name, and that address is what messages show.
+    """
+    names = Counter(member.resource.address for member in members)
+    address = {
+        member.urn: member.resource.address
+        if names[member.resource.address] == 1
+        else member.urn
+        for member in members
+    }
+    by_urn = {member.urn: member for member in members}
+
+    def sources(member: StackMember, attribute: str) -> list[StackMember]:
+        top = parse(attribute)[0].name
+        recorded = member.property_dependencies
+        # The engine leaves out inputs built from no resource; only a resource
+        # with no record at all falls back on its dependencies.
+        found = recorded.get(top, ()) if recorded else member.dependencies
+        urns = dict.fromkeys(found)
+        return [by_urn[urn] for urn in urns if urn in by_urn and urn != member.urn]
+
+    resources = []
+    for member in members:
+        resource = member.resource
+        references = {
+            location.reference_type
+            for location in resource.entry.models
+            if location.reference_type
+        }
+        slots = []
+        for slot in resource.models:
+            candidates = [
+                source
+                for source in sources(member, slot.attribute)
+                if source.resource.models
+                and (
+                    slot.form != "reference"
+                    or not references
+                    or source.resource.resource_type in references
+                )
+            ]
+            if may_name_another_resource(slot) and len(candidates) == 1:
+                slot = replace(slot, reference=address[candidates[0].urn])
+            slots.append(slot)
+
+        parent = resource.entry.cost_parent
+        parent_reference = resource.parent_reference
+        if parent is not None and parent.pulumi and parent.type:
+            payers = [
+                source
+                for source in sources(member, parent.pulumi)
+                if source.resource.resource_type == parent.type
+            ]
+            if parent_reference is None and len(payers) == 1:
+                parent_reference = address[payers[0].urn]
+
+        resources.append(
+            replace(
+                resource,
+                address=address[member.urn],
+                models=tuple(slots),
+                parent_reference=parent_reference,
+            )
+        )
+    return link(resources)

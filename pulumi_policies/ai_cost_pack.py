@@ -9,7 +9,11 @@ Every resource is offered to every policy; whether it is an AI resource is the
 catalog's call: the built-in catalog (each entry with a ``pulumi_type``) plus the
 ``resource_types`` the policy file adds. Anything else is not applicable. Each
 Analyze sees one resource, so it is linked alone: a model that refers to another
-resource, or a parent that carries the cost, is never in view.
+resource, or a parent that carries the cost, is never in view there. When the model
+rules cannot decide because the model may be another resource's (unknown during
+preview, a reference, an application inference profile ARN), the resource policy
+leaves the verdict to its stack policy (``ai_cost_stack``), which sees the whole
+stack, and says so as not-applicable: unless that stack policy is disabled.
 
 Verdicts reach Pulumi as DESIGN.md says: ``failed`` is a violation of the rule's
 policy; a warning that an unknown value caused goes to ``ai-unknown-values`` (an
@@ -31,7 +35,7 @@ import sys
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ai_cost_policy.catalog import Catalog, load_catalog
@@ -51,6 +55,7 @@ from ai_cost_policy.pulumi_inputs import (
     SIG_KEY,
     PulumiProvider,
     Secret,
+    may_name_another_resource,
     resolve,
 )
 from ai_cost_policy.resource import AIResource
@@ -58,6 +63,13 @@ from ai_cost_policy.rules import RULES, Finding, Rule, decide
 from ai_cost_policy.rules.base import FAILED, NOT_APPLICABLE, UNKNOWN, WARNING
 
 UNKNOWN_POLICY = "ai-unknown-values"
+STACK_SUFFIX = "-stack"
+# The rules whose verdict another resource of the stack can change: the model a
+# resource runs may be another resource's, and an untaggable resource's models count
+# on the resource that pays for it. Each has a stack policy, `<policy>-stack`.
+STACK_RULES = ("CKV_AICOST_2", "CKV_AICOST_3")
+# How a resource policy's not-applicable starts when its stack policy decides.
+DEFERRED = "judged by {policy}, which sees the whole stack: "
 CONFIG_SOURCE = "policy pack config"
 SENSITIVE = "(sensitive value)"
 NOT_AI = (
@@ -69,6 +81,7 @@ CACHE_SIZE = 256
 CONFIG_PROPERTIES: dict[str, dict[str, Any]] = {
     "policyFile": {
         "type": "string",
+        "minLength": 1,
         "description": "Path of the ai-cost-policy.yaml policy file. Relative paths "
         "are resolved from the policy pack directory. Default: "
         f"${ENVIRONMENT_VARIABLE}, then the embedded default policy.",
@@ -82,7 +95,15 @@ CONFIG_PROPERTIES: dict[str, dict[str, Any]] = {
     "overrides": {
         "type": "object",
         "description": "Policy file keys (tags, models, unknown, rules) that replace "
-        "the policy file's sections of the same name.",
+        "the policy file's sections of the same name; checked against the policy "
+        "file's schema, errors name the key.",
+        "properties": {
+            "tags": {"type": "object"},
+            "models": {"type": "object"},
+            "unknown": {"type": "string", "enum": ["fail", "warn", "pass"]},
+            "rules": {"type": "object"},
+        },
+        "additionalProperties": False,
     },
 }
 
@@ -142,6 +163,69 @@ def _mark_secrets(value: Any, inside: bool) -> Any:
     return value
 
 
+# --- Enforcement levels the engine configured -------------------------------------
+
+
+class _Levels:
+    """The level the engine configured for each policy, as Configure sent them.
+
+    pulumi-policy keeps them to itself, but a resource policy needs to know whether
+    its stack policy runs at all before it leaves a verdict to it.
+    """
+
+    def __init__(self) -> None:
+        self.tracked = False
+        self._configured: dict[str, str] = {}
+
+    def record(self, levels: Mapping[str, str]) -> None:
+        self._configured = dict(levels)
+
+    def runs(self, policy: str) -> bool:
+        """False when the engine disabled ``policy`` or its levels cannot be known."""
+        if not self.tracked:
+            return False
+        return self._configured.get(policy, "MANDATORY") != "DISABLED"
+
+
+levels = _Levels()
+
+
+def install_level_tracking() -> bool:
+    """Record the levels of every Configure call; False if pulumi-policy changed."""
+    try:
+        from pulumi.runtime.proto import analyzer_pb2
+        from pulumi_policy import policy as sdk
+
+        servicer = sdk._PolicyAnalyzerServicer
+        original = servicer.Configure
+    except (ImportError, AttributeError):
+        return False
+    if getattr(original, "records_levels", False):
+        levels.tracked = True
+        return True
+
+    def configure_recording_levels(self: Any, request: Any, context: Any) -> Any:
+        try:
+            levels.record(
+                {
+                    name: analyzer_pb2.EnforcementLevel.Name(config.enforcementLevel)
+                    for name, config in request.policyConfig.items()
+                }
+            )
+        except Exception:  # noqa: BLE001 - never stand between engine and pack
+            levels.tracked = False
+        return original(self, request, context)
+
+    configure_recording_levels.records_levels = True  # type: ignore[attr-defined]
+    servicer.Configure = configure_recording_levels
+    levels.tracked = True
+    return True
+
+
+def stack_policy_of(rule: Rule) -> str:
+    return rule.pulumi_name + STACK_SUFFIX
+
+
 # --- Reading what the engine sent ------------------------------------------------
 
 
@@ -190,16 +274,20 @@ def _target(container: Any, kind: type) -> Any:
     return kind(iter(container)) if kind is list else dict(container)
 
 
+def snapshot_provider(provider: Any) -> PulumiProvider:
+    """The resource's provider as the core reads it."""
+    return PulumiProvider(
+        type=str(provider.resource_type),
+        name=str(provider.name),
+        props=plain(provider.props),
+        urn=str(provider.urn),
+    )
+
+
 def snapshot(args: Any) -> Snapshot:
+    """One resource of ``args`` (policy args or a stack's PolicyResource)."""
     props = plain(args.props)
-    provider = None
-    if args.provider is not None:
-        provider = PulumiProvider(
-            type=str(args.provider.resource_type),
-            name=str(args.provider.name),
-            props=plain(args.provider.props),
-            urn=str(args.provider.urn),
-        )
+    provider = None if args.provider is None else snapshot_provider(args.provider)
     identity = [
         args.resource_type,
         args.name,
@@ -340,14 +428,20 @@ def default_enforcement() -> dict[str, str]:
 
 @dataclass(frozen=True)
 class RuleReport:
-    """What one rule's policy reports on a resource."""
+    """What one rule's policy reports on a resource.
+
+    ``deferred`` is set when the rule could not decide because the model may be
+    another resource's: the not-applicable reason to give instead of this report
+    when the rule's stack policy runs.
+    """
 
     violation: str | None = None
     unknown_warning: str | None = None
     not_applicable: str | None = None
+    deferred: str | None = None
 
 
-class _Bounded:
+class Bounded:
     """A small thread-safe LRU map: the engine may analyze on several threads."""
 
     def __init__(self, size: int) -> None:
@@ -367,9 +461,11 @@ class _Bounded:
                 self._items.popitem(last=False)
         return value
 
-    def append(self, key: Any, item: Any) -> None:
+    def put(self, key: Any, part: Any, item: Any) -> None:
+        """Set one part of the entry ``key``: a second Analyze of the same resource
+        replaces what the first one left rather than adding to it."""
         with self._lock:
-            self._items.setdefault(key, []).append(item)
+            self._items.setdefault(key, {})[part] = item
             self._items.move_to_end(key)
             while len(self._items) > self._size:
                 self._items.popitem(last=False)
@@ -379,16 +475,16 @@ class _Bounded:
             return self._items.pop(key, None)
 
 
-_policies = _Bounded(16)
-_resources = _Bounded(CACHE_SIZE)
-_evaluations = _Bounded(CACHE_SIZE)
+_policies = Bounded(16)
+_resources = Bounded(CACHE_SIZE)
+_evaluations = Bounded(CACHE_SIZE)
 # Warnings caused by unknowns, waiting for ai-unknown-values to report them. The
 # rule policies come first in the pack, and pulumi-policy runs a resource's policies
 # in order within one Analyze, so each entry lives only for that one request.
-_pending_unknowns = _Bounded(CACHE_SIZE)
+_pending_unknowns = Bounded(CACHE_SIZE)
 
 
-def _policy_or_error(settings: Settings) -> Policy | PolicyError:
+def policy_or_error(settings: Settings) -> Policy | PolicyError:
     def make() -> Policy | PolicyError:
         try:
             return load_policy(settings)
@@ -402,7 +498,7 @@ def _evaluate(
     resource: AIResource, snap: Snapshot, settings: Settings
 ) -> dict[str, RuleReport]:
     def make() -> dict[str, RuleReport]:
-        policy = _policy_or_error(settings)
+        policy = policy_or_error(settings)
         if isinstance(policy, PolicyError):
             problem = (
                 f"the ai-cost-policy policy file cannot be used, so no rule was "
@@ -419,13 +515,60 @@ def _report(
 ) -> RuleReport:
     outcome = rule.evaluate(resource, policy)
     finding = decide(rule, resource, outcome, policy)
-    message = scrub(_message(finding), _secret_forms(resource, snap))
+    if finding.verdict == NOT_APPLICABLE:
+        finding = replace(
+            finding, details=finding.details + _payer_note(rule, resource)
+        )
+    secrets = secret_forms(resource, snap)
+    report = report_of(rule.pulumi_name, finding, outcome.kind, policy, secrets)
+    if deferrable(rule, resource, outcome.kind):
+        said = scrub(outcome.message, secrets)
+        why = DEFERRED.format(policy=stack_policy_of(rule)) + said
+        return replace(report, deferred=why)
+    return report
 
+
+def _payer_note(rule: Rule, resource: AIResource) -> tuple[str, ...]:
+    """Where an untaggable resource's models are checked after all, in Pulumi.
+
+    The core says whether the paying resource is in view of the scan; Analyze never
+    has it in view, the stack policy has.
+    """
+    parent = resource.entry.cost_parent
+    if resource.tags is not None or parent is None or rule.id not in STACK_RULES:
+        return ()
+    if not parent.pulumi or not parent.type:
+        return ()
+    return (
+        f"{stack_policy_of(rule)} follows {parent.pulumi} to the {parent.type} "
+        "that pays, when it is in the same stack, and checks this resource's models "
+        "there",
+    )
+
+
+def deferrable(rule: Rule, resource: AIResource, kind: str) -> bool:
+    """Whether the rule stayed open only because another resource may settle it."""
+    return (
+        rule.id in STACK_RULES
+        and kind == UNKNOWN
+        and any(may_name_another_resource(slot) for slot in resource.models)
+    )
+
+
+def report_of(
+    policy_name: str,
+    finding: Finding,
+    kind: str,
+    policy: Policy,
+    secrets: Sequence[str],
+) -> RuleReport:
+    """DESIGN.md's verdict mapping for one finding of the policy ``policy_name``."""
+    message = scrub(_message(finding), secrets)
     if finding.verdict == FAILED:
         return RuleReport(violation=message)
     if finding.verdict == WARNING:
-        if outcome.kind == UNKNOWN and policy.unknown == "warn":
-            return RuleReport(unknown_warning=f"[{rule.pulumi_name}] {message}")
+        if kind == UNKNOWN and policy.unknown == "warn":
+            return RuleReport(unknown_warning=f"[{policy_name}] {message}")
         return RuleReport(violation=message)
     if finding.verdict == NOT_APPLICABLE:
         return RuleReport(not_applicable=message)
@@ -436,7 +579,7 @@ def _message(finding: Finding) -> str:
     return "\n".join((finding.message, *finding.details))
 
 
-def _secret_forms(resource: AIResource, snap: Snapshot) -> tuple[str, ...]:
+def secret_forms(resource: AIResource, snap: Snapshot) -> tuple[str, ...]:
     """Every secret string and the canonical model ID it may be printed as."""
     forms = set(snap.secrets)
     for secret in snap.secrets:
@@ -472,17 +615,22 @@ def _catalog(policy: Policy | PolicyError) -> Catalog:
     return load_catalog() if isinstance(policy, PolicyError) else policy.catalog()
 
 
-def _resource(snap: Snapshot, settings: Settings) -> AIResource | None:
-    """The AI resource in ``snap``, linked as the only resource in view."""
-    catalog = _catalog(_policy_or_error(settings))
+def resolved(snap: Snapshot, settings: Settings) -> AIResource | None:
+    """The AI resource in ``snap`` as read, before any linking."""
+    catalog = _catalog(policy_or_error(settings))
 
     def make() -> AIResource | None:
-        resource = resolve(
+        return resolve(
             snap.resource_type, snap.name, snap.urn, snap.props, snap.provider, catalog
         )
-        return None if resource is None else link([resource])[0]
 
     return _resources.get_or_make((catalog, snap.digest), make)
+
+
+def _resource(snap: Snapshot, settings: Settings) -> AIResource | None:
+    """The AI resource in ``snap``, linked as the only resource in view."""
+    resource = resolved(snap, settings)
+    return None if resource is None else link([resource])[0]
 
 
 def check_rule(rule: Rule, args: Any) -> RuleReport:
@@ -494,8 +642,10 @@ def check_rule(rule: Rule, args: Any) -> RuleReport:
         if resource is None:
             return RuleReport(not_applicable=NOT_AI)
         report = _evaluate(resource, snap, settings)[rule.id]
+        if report.deferred is not None and levels.runs(stack_policy_of(rule)):
+            return RuleReport(not_applicable=report.deferred)
         if report.unknown_warning is not None:
-            _pending_unknowns.append(snap.digest, report.unknown_warning)
+            _pending_unknowns.put(snap.digest, rule.id, report.unknown_warning)
         return report
     except Exception as error:  # noqa: BLE001 - a policy must never raise
         return RuleReport(violation=internal_error(error))
@@ -507,7 +657,7 @@ def unknown_warnings(args: Any) -> tuple[list[str], str | None]:
         snap = snapshot(args)
         if _resource(snap, Settings.of(args.get_config())) is None:
             return [], NOT_AI
-        return list(_pending_unknowns.pop(snap.digest) or ()), None
+        return list((_pending_unknowns.pop(snap.digest) or {}).values()), None
     except Exception as error:  # noqa: BLE001 - a policy must never raise
         return [internal_error(error)], None
 

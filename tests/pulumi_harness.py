@@ -11,7 +11,15 @@ pack directory) and driven with the Analyzer stubs.
 What mocks cannot do, the harness does as the engine does (pulumi/pulumi
 ``pkg/resource/deploy``): a resource without an explicit provider gets the
 default provider ``default_<version>``, whose inputs are the stack config of its
-package (``Pulumi.<stack>.yaml``), objects JSON-encoded.
+package (``Pulumi.<stack>.yaml``), objects JSON-encoded; and AnalyzeStack gets
+every resource with its provider, parent, dependencies and property dependencies
+(as the program registered them), its inputs standing for the outputs a provider
+previews for a create (inputs, computed values unknown).
+
+A (resource, rule) verdict is read back through DESIGN.md's mapping from what the
+rule's resource policy said in Analyze, unless its stack policy reported on the
+resource in AnalyzeStack; a resource policy that left the verdict to its stack
+policy ("judged by <policy>-stack, ...") and got no report from it passed.
 
 Run ``python tests/pulumi_harness.py capture <program dir>`` to see a capture.
 """
@@ -40,6 +48,11 @@ REPO = Path(__file__).resolve().parent.parent
 PACK_DIR = REPO / "pulumi_policies"
 PROGRAMS = REPO / "tests" / "pulumi_programs"
 UNKNOWN_POLICY = "ai-unknown-values"
+STACK_SUFFIX = "-stack"
+UNKNOWN_STACK_POLICY = UNKNOWN_POLICY + STACK_SUFFIX
+# How a resource policy's not-applicable starts when it leaves the verdict to its
+# stack policy (the pack's documented wording).
+DEFERRED = "judged by {policy}, which sees the whole stack: "
 STACK = "test"
 PROVIDER_PREFIX = "pulumi:providers:"
 VERDICT_OF_LEVEL = {"MANDATORY": "failed", "ADVISORY": "warning"}
@@ -98,16 +111,22 @@ def _capture_in_process(program: Path) -> dict[str, Any]:
                     "custom": bool(request.custom),
                     "provider": request.provider,
                     "parent": request.parent,
+                    "dependencies": list(request.dependencies),
+                    "propertyDependencies": {
+                        key: list(value.urns)
+                        for key, value in request.propertyDependencies.items()
+                    },
                     "inputs": json_format.MessageToDict(request.object),
                 }
             )
             return response
 
     class Mocks(mocks.Mocks):
-        # No outputs at all: at preview every output is then unknown, as it is for
-        # a resource that does not exist yet.
+        # The inputs come back as outputs, nothing else: at preview an output that
+        # echoes an input is known and every computed one (an ARN, an id) unknown,
+        # as a provider previews a resource that does not exist yet.
         def new_resource(self, args: Any) -> tuple[str, dict]:
-            return f"{args.name}-id", {}
+            return "", dict(args.inputs)
 
         def call(self, args: Any) -> tuple[dict, None]:
             return {}, None
@@ -173,6 +192,11 @@ class Captured:
     urn: str
     inputs: Mapping[str, Any]
     provider: Mapping[str, Any] | None = field(default=None)
+    parent: str = ""
+    dependencies: tuple[str, ...] = ()
+    # Input -> URNs of the resources its value was built from; inputs that were
+    # built from none are left out, as the engine leaves them out.
+    property_dependencies: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def package(self) -> str:
@@ -226,46 +250,77 @@ def resources(capture_: Mapping[str, Any]) -> list[Captured]:
                 capture_["config"],
             )
         found.append(
-            Captured(item["type"], item["name"], item["urn"], item["inputs"], provider)
+            Captured(
+                item["type"],
+                item["name"],
+                item["urn"],
+                item["inputs"],
+                provider,
+                item.get("parent", ""),
+                tuple(item.get("dependencies", ())),
+                {
+                    key: tuple(urns)
+                    for key, urns in item.get("propertyDependencies", {}).items()
+                    if urns
+                },
+            )
         )
     return found
 
 
-def analyze_request(resource: Captured) -> Any:
+def _provider(resource: Captured) -> Any:
+    from pulumi.runtime.proto import analyzer_pb2 as apb
+
+    assert resource.provider is not None
+    return apb.AnalyzerProviderResource(
+        type=resource.provider["type"],
+        name=resource.provider["name"],
+        urn=resource.provider["urn"],
+        properties=_struct(resource.provider["inputs"]),
+    )
+
+
+def analyze_request(resource: Captured, inputs: Mapping[str, Any] | None = None) -> Any:
+    """What the engine sends to Analyze and Remediate (``inputs`` to replace)."""
     from pulumi.runtime.proto import analyzer_pb2 as apb
 
     request = apb.AnalyzeRequest(
         type=resource.type,
         name=resource.name,
         urn=resource.urn,
-        properties=_struct(resource.inputs),
+        properties=_struct(resource.inputs if inputs is None else inputs),
     )
     if resource.provider is not None:
-        request.provider.CopyFrom(
-            apb.AnalyzerProviderResource(
-                type=resource.provider["type"],
-                name=resource.provider["name"],
-                urn=resource.provider["urn"],
-                properties=_struct(resource.provider["inputs"]),
-            )
-        )
+        request.provider.CopyFrom(_provider(resource))
     return request
 
 
 def stack_request(found: Iterable[Captured]) -> Any:
+    """What the engine sends to AnalyzeStack at the end of a preview.
+
+    The engine sends each resource's outputs. Previewing a create, a provider's
+    outputs are its inputs plus computed values that are unknown (an ARN, an id),
+    so the inputs stand for them here, with the parent, dependencies and property
+    dependencies the program registered and the provider it was registered with.
+    """
     from pulumi.runtime.proto import analyzer_pb2 as apb
 
-    return apb.AnalyzeStackRequest(
-        resources=[
-            apb.AnalyzerResource(
-                type=resource.type,
-                name=resource.name,
-                urn=resource.urn,
-                properties=_struct(resource.inputs),
-            )
-            for resource in found
-        ]
-    )
+    sent = []
+    for resource in found:
+        item = apb.AnalyzerResource(
+            type=resource.type,
+            name=resource.name,
+            urn=resource.urn,
+            properties=_struct(resource.inputs),
+            parent=resource.parent,
+            dependencies=list(resource.dependencies),
+        )
+        for key, urns in resource.property_dependencies.items():
+            item.propertyDependencies[key].urns.extend(urns)
+        if resource.provider is not None:
+            item.provider.CopyFrom(_provider(resource))
+        sent.append(item)
+    return apb.AnalyzeStackRequest(resources=sent)
 
 
 # --- The real pack, over gRPC ----------------------------------------------------
@@ -343,6 +398,11 @@ class Pack:
 
         return self.stub.GetAnalyzerInfo(empty_pb2.Empty())
 
+    def plugin_info(self) -> Any:
+        from google.protobuf import empty_pb2
+
+        return self.stub.GetPluginInfo(empty_pb2.Empty())
+
     def configure(
         self,
         levels: Mapping[str, str],
@@ -399,30 +459,73 @@ def diagnostics(response: Any) -> list[tuple[str, str, str]]:
     ]
 
 
-def verdicts(response: Any, rules: Mapping[str, str]) -> dict[str, str]:
-    """rule ID -> verdict, read back through DESIGN.md's mapping.
+def _said(message: str) -> str:
+    """A violation's message without the policy description pulumi-policy adds."""
+    return message.split("\n", 1)[1] if "\n" in message else message
 
-    ``rules`` maps each rule's policy name to its rule ID. A rule with more than
-    one answer gets a verdict naming them all, so the comparison shows it.
+
+def _verdict(found: list[str]) -> str:
+    # A rule with more than one answer gets a verdict naming them all, so the
+    # comparison shows it.
+    return found[0] if len(found) == 1 else " + ".join(found) or "passed"
+
+
+def verdicts(response: Any, rules: Mapping[str, str]) -> dict[str, str]:
+    """rule ID -> verdict of one Analyze, read back through DESIGN.md's mapping.
+
+    ``rules`` maps each rule's policy name to its rule ID. A not-applicable that
+    leaves the verdict to the rule's stack policy reads ``deferred``.
     """
     answers: dict[str, list[str]] = {rule: [] for rule in rules.values()}
     for policy, level, message in diagnostics(response):
         if policy in rules:
             answers[rules[policy]].append(VERDICT_OF_LEVEL[level])
         elif policy == UNKNOWN_POLICY:
-            said = message.split("\n", 1)[1] if "\n" in message else message
             for name, rule in rules.items():
-                if said.startswith(f"[{name}]"):
+                if _said(message).startswith(f"[{name}]"):
                     answers[rule].append("warning")
         else:
             raise AssertionError(f"diagnostic from an unexpected policy: {policy}")
     for item in response.not_applicable:
         if item.policy_name in rules:
-            answers[rules[item.policy_name]].append("not-applicable")
-    return {
-        rule: (found[0] if len(found) == 1 else " + ".join(found) or "passed")
-        for rule, found in answers.items()
-    }
+            deferred = item.reason.startswith(
+                DEFERRED.format(policy=item.policy_name + STACK_SUFFIX)
+            )
+            answers[rules[item.policy_name]].append(
+                "deferred" if deferred else "not-applicable"
+            )
+    return {rule: _verdict(found) for rule, found in answers.items()}
+
+
+def stack_verdicts(
+    response: Any, rules: Mapping[str, str]
+) -> dict[tuple[str, str], str]:
+    """(URN, rule ID) -> verdict of what the stack policies reported.
+
+    A stack policy reports a pass by saying nothing, so only failures and warnings
+    appear here.
+    """
+    from pulumi.runtime.proto import analyzer_pb2 as apb
+
+    by_policy = {name + STACK_SUFFIX: rule for name, rule in rules.items()}
+    answers: dict[tuple[str, str], list[str]] = {}
+    for item in response.diagnostics:
+        level = apb.EnforcementLevel.Name(item.enforcementLevel)
+        assert "can't run policy" not in item.message, item.message
+        if item.policyName in by_policy:
+            rule, verdict = by_policy[item.policyName], VERDICT_OF_LEVEL[level]
+        elif item.policyName == UNKNOWN_STACK_POLICY:
+            named = [
+                by_policy[name]
+                for name in by_policy
+                if _said(item.message).startswith(f"[{name}]")
+            ]
+            assert len(named) == 1, item.message
+            rule, verdict = named[0], "warning"
+        else:
+            raise AssertionError(f"unexpected stack policy: {item.policyName}")
+        answers.setdefault((item.urn, rule), []).append(verdict)
+    return {key: _verdict(found) for key, found in answers.items()}
 
 
 if __name__ == "__main__":
@@ -465,13 +568,38 @@ def configure(
 
 
 def judge(pack: Pack, capture_: dict) -> dict[tuple[str, str], str]:
+    """(address, rule ID) -> the pack's verdict on a program, as a preview gives it.
+
+    Each resource is sent to Remediate and Analyze, then the whole stack to
+    AnalyzeStack. What a stack policy reports on a resource is its verdict for that
+    rule; where its resource policy left the verdict to the stack policy and the
+    stack policy said nothing, the resource passed.
+    """
     found: dict[tuple[str, str], str] = {}
-    for resource in resources(capture_):
-        # The engine asks for remediations first; this pack has none to offer.
+    urns: dict[tuple[str, str], str] = {}
+    sent = resources(capture_)
+    for resource in sent:
+        # The engine asks for remediations first; at the default levels no policy
+        # remediates.
         assert list(pack.remediate(analyze_request(resource)).remediations) == []
         response = pack.analyze(analyze_request(resource))
         for _, _, message in diagnostics(response):
             assert "can't run policy" not in message, message
-        for rule, verdict in verdicts(response, RULE_POLICIES).items():
-            found[(address(resource.type, resource.name), rule)] = verdict
+        said = verdicts(response, RULE_POLICIES)
+        if load_catalog().by_pulumi_type(resource.type) is None:
+            # Not an AI resource: Terraform reports nothing on it either.
+            assert set(said.values()) == {"not-applicable"}, (resource.name, said)
+            continue
+        for rule, verdict in said.items():
+            key = (address(resource.type, resource.name), rule)
+            found[key], urns[key] = verdict, resource.urn
+
+    stack = stack_verdicts(pack.analyze_stack(stack_request(sent)), RULE_POLICIES)
+    for key, verdict in found.items():
+        said = stack.pop((urns[key], key[1]), None)
+        if said is not None:
+            found[key] = said
+        elif verdict == "deferred":
+            found[key] = "passed"
+    assert stack == {}, f"stack verdicts on resources not sent: {stack}"
     return found

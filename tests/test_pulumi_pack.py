@@ -13,12 +13,14 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import expected_verdicts, load_expected
+from google.protobuf import json_format
 from pulumi_harness import (
     FIXTURE_POLICY,
     PACK_DIR,
     PROGRAMS,
     RULE_POLICIES,
     UNKNOWN_POLICY,
+    UNKNOWN_STACK_POLICY,
     Captured,
     Pack,
     analyze_request,
@@ -30,6 +32,7 @@ from pulumi_harness import (
     judge,
     resources,
     stack_request,
+    stack_verdicts,
     verdicts,
 )
 
@@ -61,6 +64,10 @@ GEMINI = (
     "projects/ml-prod/locations/us-central1/publishers/google/models/gemini-2.5-flash"
 )
 STRING_UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+STACK_POLICIES = {
+    "ai-approved-model-stack": "CKV_AICOST_2",
+    "ai-model-cost-tag-stack": "CKV_AICOST_3",
+}
 GPT_4O = {"format": "OpenAI", "name": "gpt-4o", "version": "2024-11-20"}
 
 
@@ -102,15 +109,29 @@ def test_pulumi_program_gets_its_expected_verdicts(pack, levels, captures, progr
     assert found == expected_verdicts(program / "expected.yaml")
 
 
-def test_analyze_stack_takes_every_resource_without_a_finding(pack, levels, captures):
+def test_stack_policies_say_nothing_where_no_resource_depends_on_another(
+    pack, levels, captures
+):
     configure(pack, levels)
-    everything = [
-        item for capture_ in captures.values() for item in resources(capture_)
-    ]
 
-    response = pack.analyze_stack(stack_request(everything))
+    for name in ("agent_missing_tag", "aws_near_miss_tag_keys", "gcp_label_rules"):
+        response = pack.analyze_stack(stack_request(resources(captures[name])))
+
+        assert list(response.diagnostics) == [], name
+        assert list(response.not_applicable) == [], name
+
+
+def test_stack_policies_are_not_applicable_to_a_stack_without_ai(pack, levels):
+    configure(pack, levels)
+    bucket = captured("aws:s3/bucket:Bucket", "logs", {"bucket": "logs"})
+
+    response = pack.analyze_stack(stack_request([bucket]))
 
     assert list(response.diagnostics) == []
+    assert {item.policy_name for item in response.not_applicable} == {
+        *STACK_POLICIES,
+        UNKNOWN_STACK_POLICY,
+    }
 
 
 def test_non_ai_resources_are_not_applicable(pack, levels):
@@ -131,30 +152,47 @@ def test_non_ai_resources_are_not_applicable(pack, levels):
 # --- What the pack says about itself ---------------------------------------------
 
 
-def test_analyzer_info_lists_the_four_policies_with_their_levels(pack):
+def test_analyzer_info_lists_every_policy_with_its_level_type_and_schema(pack):
     from pulumi.runtime.proto import analyzer_pb2 as apb
 
     info = pack.info()
     policies = {policy.name: policy for policy in info.policies}
 
     assert info.name == "ai-cost-policy"
+    assert info.supportsConfig
     assert default_levels(info) == {
         "ai-required-cost-tags": "mandatory",
         "ai-approved-model": "mandatory",
         "ai-model-cost-tag": "mandatory",
         UNKNOWN_POLICY: "advisory",
+        "ai-approved-model-stack": "mandatory",
+        "ai-model-cost-tag-stack": "mandatory",
+        UNKNOWN_STACK_POLICY: "advisory",
     }
-    for name, rule in RULE_POLICIES.items():
+    for name, policy in policies.items():
+        stack = name in STACK_POLICIES or name == UNKNOWN_STACK_POLICY
+        assert policy.policy_type == (
+            apb.POLICY_TYPE_STACK if stack else apb.POLICY_TYPE_RESOURCE
+        ), name
+        assert policy.description and policy.remediation_steps, name
+        schema = json_format.MessageToDict(policy.configSchema)
+        assert set(schema["properties"]) == {"policyFile", "unknown", "overrides"}
+        assert schema["properties"]["unknown"]["enum"] == ["fail", "warn", "pass"]
+        assert set(schema["properties"]["overrides"]["properties"]) == {
+            "tags",
+            "models",
+            "unknown",
+            "rules",
+        }
+    for name, rule in {**RULE_POLICIES, **STACK_POLICIES}.items():
         assert policies[name].severity == apb.POLICY_SEVERITY_HIGH
         assert policies[name].url.endswith(f"/{rule}.md")
-        assert policies[name].remediation_steps
-        assert policies[name].description
-    for policy in policies.values():
-        assert set(policy.configSchema.properties) == {
-            "policyFile",
-            "unknown",
-            "overrides",
-        }
+
+
+def test_plugin_info_names_the_pulumi_policy_release(pack):
+    from importlib.metadata import version
+
+    assert pack.plugin_info().version == version("pulumi-policy")
 
 
 def test_policy_file_from_the_environment_sets_the_default_levels(tmp_path):
@@ -350,6 +388,25 @@ def test_secret_values_never_appear_in_any_diagnostic(pack, levels, tmp_path):
     assert "(sensitive value)" in text
     for secret in (SECRET_MODEL, "llama", "secret-cc-value"):
         assert secret not in text
+
+
+def test_the_secret_owner_of_a_twin_travels_as_a_secret_and_is_never_printed(
+    pack, levels, captures
+):
+    configure(pack, levels)
+    sent = resources(captures["aws_near_miss_tag_keys"])
+
+    said = []
+    for resource in sent:
+        assert resource.inputs["tags"]["owner"] == {
+            SIG_KEY: SECRET_SIG,
+            "value": "ml-platform",
+        }
+        response = pack.analyze(analyze_request(resource))
+        said += [message for _, _, message in diagnostics(response)]
+    said += [d.message for d in pack.analyze_stack(stack_request(sent)).diagnostics]
+
+    assert said and all("ml-platform" not in message for message in said)
 
 
 # --- Catalog v2 through the real pack ---------------------------------------------
@@ -554,7 +611,7 @@ def test_every_catalog_type_is_judged_by_the_pack_without_an_internal_error(
         assert all("not an AI resource" not in text for text in said), pulumi_type
 
 
-def test_a_literal_reference_to_another_resource_is_not_in_view(pack, levels):
+def test_a_literal_reference_to_a_resource_not_in_the_stack_stays_unknown(pack, levels):
     configure(pack, levels)
     endpoint = captured(
         "aws:sagemaker/endpoint:Endpoint",
@@ -562,11 +619,20 @@ def test_a_literal_reference_to_another_resource_is_not_in_view(pack, levels):
         {"endpointConfigName": "chat-config", "tags": {"owner": "ml-platform"}},
     )
 
-    response = pack.analyze(analyze_request(endpoint))
+    alone = pack.analyze(analyze_request(endpoint))
+    stack = pack.analyze_stack(stack_request([endpoint]))
 
-    warnings = [m for policy, _, m in diagnostics(response) if policy == UNKNOWN_POLICY]
+    reasons = {item.policy_name: item.reason for item in alone.not_applicable}
+    assert reasons["ai-approved-model"].startswith(
+        "judged by ai-approved-model-stack, which sees the whole stack: "
+    )
+    assert (
+        stack_verdicts(stack, RULE_POLICIES)[(endpoint.urn, "CKV_AICOST_2")]
+        == "warning"
+    )
+    warned = [d.message for d in stack.diagnostics]
     assert any(
-        "[ai-approved-model]" in m and "which is not in view" in m for m in warnings
+        "[ai-approved-model-stack]" in m and "which is not in view" in m for m in warned
     )
 
 
@@ -974,3 +1040,474 @@ def test_a_resource_is_resolved_and_judged_once_for_all_policies(
         "[ai-required-cost-tags",
         "[ai-model-cost-tag",
     ]
+
+
+# --- Remediation, through the real Remediate RPC ----------------------------------
+
+
+def remediation_of(pack: Pack, resource: Captured) -> dict | None:
+    """The inputs ai-model-cost-tag's remediation returns, or None."""
+    response = pack.remediate(analyze_request(resource))
+    found = [
+        json_format.MessageToDict(item.properties)
+        for item in response.remediations
+        if item.policyName == "ai-model-cost-tag"
+    ]
+    assert all(not item.diagnostic for item in response.remediations)
+    assert len(found) <= 1
+    return found[0] if found else None
+
+
+REMEDIATE = {"ai-model-cost-tag": "remediate"}
+
+
+def test_remediation_adds_the_missing_model_tag_and_then_the_rule_passes(
+    pack, levels, captures
+):
+    configure(pack, levels, changed_levels=REMEDIATE)
+    (resource,) = [
+        item
+        for item in resources(captures["aws_near_miss_tag_keys"])
+        if item.name == "fail_snake_case_model_tag"
+    ]
+
+    before = pack.analyze(analyze_request(resource))
+    fixed = remediation_of(pack, resource)
+    after = pack.analyze(analyze_request(resource, fixed))
+
+    assert ("ai-model-cost-tag", "MANDATORY") in {
+        (policy, level) for policy, level, _ in diagnostics(before)
+    }
+    assert fixed["tags"]["ai-model"] == HAIKU
+    assert fixed["tags"]["ai_model"] == HAIKU  # the near miss is the user's to drop
+    # The secret owner stays a secret.
+    assert fixed["tags"]["owner"] == {SIG_KEY: SECRET_SIG, "value": "ml-platform"}
+    assert fixed["foundationModel"] == HAIKU
+    assert verdicts(after, RULE_POLICIES)["CKV_AICOST_3"] == "passed"
+
+
+def test_remediation_is_offered_only_at_the_remediate_level(pack, levels, captures):
+    configure(pack, levels)
+    (resource,) = [
+        item
+        for item in resources(captures["aws_near_miss_tag_keys"])
+        if item.name == "fail_snake_case_model_tag"
+    ]
+
+    assert remediation_of(pack, resource) is None
+
+
+def test_remediation_on_gcp_labels_joins_label_safe_model_ids(pack, levels):
+    configure(pack, levels, changed_levels=REMEDIATE)
+    engine = reasoning_engine_inputs()
+    engine["labels"] = {"cost-center": "cc-1234", "owner": "search-team"}
+    resource = captured(
+        REASONING_ENGINE, "memory", engine, gcp_default_provider('{"team": "ml"}')
+    )
+
+    fixed = remediation_of(pack, resource)
+    after = pack.analyze(analyze_request(resource, fixed))
+
+    assert fixed["labels"] == {
+        "cost-center": "cc-1234",
+        "owner": "search-team",
+        "ai-model": "google_gemini-2_5-flash__google_text-embedding-005",
+    }
+    assert verdicts(after, RULE_POLICIES)["CKV_AICOST_3"] == "passed"
+
+
+OBJECT_UNKNOWN = "dd056dcd-154b-4c76-9bd3-c8f88648b5ff"
+UNTOUCHED = {
+    "tags_unknown": {"foundationModel": HAIKU, "tags": OBJECT_UNKNOWN},
+    "model_unknown": {"foundationModel": STRING_UNKNOWN, "tags": {"owner": "a"}},
+    "model_secret": {
+        "foundationModel": {SIG_KEY: SECRET_SIG, "value": HAIKU},
+        "tags": {"owner": "a"},
+    },
+    "tags_secret": {
+        "foundationModel": HAIKU,
+        "tags": {SIG_KEY: SECRET_SIG, "value": {"owner": "a"}},
+    },
+    "model_opaque": {
+        "foundationModel": "arn:aws:bedrock:us-east-1:111122223333:"
+        "application-inference-profile/5dews3o6kky6",
+        "tags": {},
+    },
+    "model_tag_wrong": {"foundationModel": HAIKU, "tags": {"ai-model": SONNET}},
+    "tags_a_list": {"foundationModel": HAIKU, "tags": ["ai-model", HAIKU]},
+    "tags_a_number": {"foundationModel": HAIKU, "tags": 5},
+    "model_an_object": {"foundationModel": {"id": HAIKU}, "tags": {}},
+    "no_model": {"tags": {}},
+}
+
+
+@pytest.mark.parametrize("case", sorted(UNTOUCHED))
+def test_remediation_leaves_unknown_secret_or_odd_inputs_untouched(pack, levels, case):
+    configure(pack, levels, changed_levels=REMEDIATE)
+    resource = captured(AGENT, case, UNTOUCHED[case])
+
+    assert remediation_of(pack, resource) is None
+
+
+def test_remediation_never_fails_on_inputs_of_any_shape(pack, levels):
+    configure(pack, levels, changed_levels=REMEDIATE)
+    odd = [
+        captured(PROMPT, "variants_a_string", {"variants": "fast", "tags": {}}),
+        captured(PROMPT, "variants_unknown", {"variants": STRING_UNKNOWN}),
+        captured(REASONING_ENGINE, "labels_null", {"labels": None}),
+        captured(NATIVE_DEPLOYMENT, "properties_a_list", {"properties": [1, 2]}),
+        captured("aws:s3/bucket:Bucket", "not_ai", {"tags": {}}),
+    ]
+
+    for resource in odd:
+        response = pack.remediate(analyze_request(resource))
+
+        assert list(response.remediations) == [], resource.name
+
+
+AZURE_NATIVE_PROGRAM = """
+import pulumi_azure_native as native
+
+account = native.cognitiveservices.Account(
+    "openai",
+    account_name="oai-chat-prod",
+    resource_group_name="rg-ai-prod",
+    kind="OpenAI",
+    sku={"name": "S0"},
+    tags={"cost-center": "cc-1234", "owner": "chat-team"},
+)
+native.cognitiveservices.Deployment(
+    "chat",
+    account_name=account.name,
+    resource_group_name="rg-ai-prod",
+    deployment_name="chat",
+    properties={
+        "model": {"format": "OpenAI", "name": "gpt-4o", "version": "2024-11-20"},
+        "version_upgrade_option": "NoAutoUpgrade",
+    },
+    sku={"name": "GlobalStandard", "capacity": 50},
+    tags={"cost-center": "cc-1234", "owner": "chat-team"},
+)
+"""
+
+
+def test_azure_native_deployment_carries_its_own_tags_and_is_remediated(
+    pack, levels, tmp_path
+):
+    (tmp_path / "__main__.py").write_text(AZURE_NATIVE_PROGRAM, encoding="utf-8")
+    configure(pack, levels, changed_levels=REMEDIATE)
+    (chat,) = [item for item in resources(capture(tmp_path)) if item.name == "chat"]
+
+    before = verdicts(pack.analyze(analyze_request(chat)), RULE_POLICIES)
+    fixed = remediation_of(pack, chat)
+    after = verdicts(pack.analyze(analyze_request(chat, fixed)), RULE_POLICIES)
+
+    assert chat.type == NATIVE_DEPLOYMENT
+    assert before == {
+        "CKV_AICOST_1": "passed",
+        "CKV_AICOST_2": "passed",
+        "CKV_AICOST_3": "failed",
+    }
+    assert fixed["tags"]["ai-model"] == "gpt-4o@2024-11-20"
+    assert after["CKV_AICOST_3"] == "passed"
+
+
+# --- Stack policies ---------------------------------------------------------------
+
+
+def stack_messages(response) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for item in response.diagnostics:
+        found.setdefault(item.urn.rsplit("::", 1)[-1], []).append(
+            f"{item.policyName}: {item.message}"
+        )
+    return found
+
+
+def test_stack_policy_follows_the_agents_model_to_its_inference_profile(
+    pack, levels, captures
+):
+    configure(pack, levels)
+    sent = resources(captures["aws_application_inference_profile"])
+
+    said = stack_messages(pack.analyze_stack(stack_request(sent)))
+
+    (failure,) = said["fail_agent_through_unapproved_profile"]
+    assert failure.startswith("ai-approved-model-stack: ")
+    assert "'meta.llama3-2-11b-instruct-v1:0'" in failure
+    assert (
+        "model read through the stack: foundationModel via "
+        "fail_unapproved_profile.modelSource.copyFrom"
+    ) in failure
+    assert "pass_agent_through_profile" not in said
+
+
+def test_stack_policy_checks_the_account_that_pays_for_untaggable_deployments(
+    pack, levels, captures
+):
+    program = PROGRAMS / "azure_deployment_cost_on_account"
+    configure(
+        pack,
+        levels,
+        program.parent.parent.parent
+        / "terraform_fixtures"
+        / ("azure_deployment_cost_on_account/ai-cost-policy.yaml"),
+    )
+    sent = resources(captures[program.name])
+
+    said = stack_messages(pack.analyze_stack(stack_request(sent)))
+
+    (failure,) = said["fail_model_tag_misses_child"]
+    assert failure.startswith("ai-model-cost-tag-stack: ")
+    assert "'text-embedding-3-large@1'" in failure
+    assert (
+        "it carries the cost of resources that cannot be tagged: na_search_chat, "
+        "na_search_embedding"
+    ) in failure
+    assert set(said) == {"fail_model_tag_misses_child"}
+
+
+def test_with_its_stack_policy_disabled_a_resource_policy_judges_alone(
+    pack, levels, captures
+):
+    disabled = {
+        "ai-approved-model-stack": "disabled",
+        "ai-model-cost-tag-stack": "disabled",
+    }
+    configure(pack, levels, changed_levels=disabled)
+    sent = resources(captures["aws_application_inference_profile"])
+    (agent,) = [item for item in sent if item.name == "pass_agent_through_profile"]
+
+    alone = pack.analyze(analyze_request(agent))
+    stack = pack.analyze_stack(stack_request(sent))
+
+    assert verdicts(alone, RULE_POLICIES) == {
+        "CKV_AICOST_1": "passed",
+        "CKV_AICOST_2": "warning",
+        "CKV_AICOST_3": "warning",
+    }
+    assert {item.policyName for item in stack.diagnostics} <= {UNKNOWN_STACK_POLICY}
+    assert list(stack.diagnostics) == []
+
+
+def test_unknown_fail_turns_an_unresolved_cross_resource_model_into_a_failure(
+    pack, levels, captures
+):
+    configure(pack, levels, unknown="fail")
+    sent = resources(captures["aws_application_inference_profile"])
+    (literal,) = [
+        item for item in sent if item.name == "warn_literal_application_profile_arn"
+    ]
+
+    found = stack_verdicts(pack.analyze_stack(stack_request(sent)), RULE_POLICIES)
+
+    assert found[(literal.urn, "CKV_AICOST_2")] == "failed"
+    assert found[(literal.urn, "CKV_AICOST_3")] == "failed"
+
+
+SECRET_PROFILE_PROGRAM = f"""
+import pulumi
+import pulumi_aws as aws
+
+secret_source = pulumi.Output.secret(
+    "arn:aws:bedrock:us-east-1::foundation-model/{SECRET_MODEL}"
+)
+profile = aws.bedrock.InferenceProfile(
+    "hidden_profile",
+    name="hidden",
+    model_source={{"copy_from": secret_source}},
+    tags={{"cost-center": "cc-1234", "owner": "ml-platform", "ai-model": "x"}},
+)
+aws.bedrock.AgentAgent(
+    "agent_through_hidden_profile",
+    agent_name="hidden",
+    agent_resource_role_arn="arn:aws:iam::111122223333:role/bedrock-agent",
+    foundation_model=profile.arn,
+    tags={{"cost-center": "cc-1234", "owner": "ml-platform", "ai-model": "x"}},
+)
+"""
+
+
+def test_a_secret_model_of_one_resource_never_appears_in_the_stack_message_of_another(
+    pack, levels, tmp_path
+):
+    (tmp_path / "__main__.py").write_text(SECRET_PROFILE_PROGRAM, encoding="utf-8")
+    configure(pack, levels)
+    sent = resources(capture(tmp_path))
+
+    response = pack.analyze_stack(stack_request(sent))
+    found = stack_verdicts(response, RULE_POLICIES)
+
+    (agent,) = [item for item in sent if item.name == "agent_through_hidden_profile"]
+    assert found[(agent.urn, "CKV_AICOST_2")] == "failed"
+    text = "\n".join(item.message for item in response.diagnostics).lower()
+    assert "(sensitive value)" in text
+    assert "llama" not in text
+
+
+# --- Enforcement levels -------------------------------------------------------------
+
+
+def test_a_disabled_policy_says_nothing_at_all(pack, levels, captures):
+    configure(pack, levels, changed_levels={"ai-required-cost-tags": "disabled"})
+
+    response = analyze_one(pack, captures["agent_missing_tag"], "fail_missing_owner")
+
+    assert "ai-required-cost-tags" not in {p for p, _, _ in diagnostics(response)}
+    assert "ai-required-cost-tags" not in {
+        item.policy_name for item in response.not_applicable
+    }
+
+
+def test_remediate_level_on_a_policy_without_remediation_is_mandatory(
+    pack, levels, captures
+):
+    configure(pack, levels, changed_levels={"ai-required-cost-tags": "remediate"})
+    (resource,) = [
+        item
+        for item in resources(captures["agent_missing_tag"])
+        if item.name == "fail_missing_owner"
+    ]
+
+    analyzed = pack.analyze(analyze_request(resource))
+    remediated = pack.remediate(analyze_request(resource))
+
+    assert ("ai-required-cost-tags", "MANDATORY") in {
+        (policy, level) for policy, level, _ in diagnostics(analyzed)
+    }
+    assert list(remediated.remediations) == []
+    assert {item.policy_name for item in remediated.not_applicable} == {
+        "ai-required-cost-tags"
+    }
+
+
+# --- pulumi_inputs: links across the stack ------------------------------------------
+
+
+def member(resource_type, name, inputs, dependencies=None):
+    from ai_cost_policy.pulumi_inputs import StackMember
+
+    urn = f"urn:pulumi:test::links::{resource_type}::{name}"
+    return StackMember(
+        resolve(resource_type, name, urn, inputs), urn, dependencies or {}
+    )
+
+
+PROFILE = "aws:bedrock/inferenceProfile:InferenceProfile"
+
+
+def profile_inputs(model: str) -> dict:
+    return {
+        "modelSource": {
+            "copyFrom": f"arn:aws:bedrock:us-east-1::foundation-model/{model}"
+        }
+    }
+
+
+def test_link_stack_follows_a_model_input_to_the_ai_resource_it_came_from():
+    from ai_cost_policy.pulumi_inputs import link_stack
+
+    profile = member(PROFILE, "profile", profile_inputs(HAIKU))
+    agent = member(
+        AGENT,
+        "agent",
+        {"foundationModel": STRING_UNKNOWN},
+        {"foundationModel": (profile.urn,), "agentResourceRoleArn": ("urn:role",)},
+    )
+
+    _, linked = link_stack([profile, agent])
+
+    (slot,) = linked.models
+    assert slot.written == Known(f"arn:aws:bedrock:us-east-1::foundation-model/{HAIKU}")
+    assert slot.attribute == "foundationModel via profile.modelSource.copyFrom"
+
+
+def test_link_stack_links_nothing_when_two_resources_built_the_input():
+    from ai_cost_policy.pulumi_inputs import link_stack
+
+    one = member(PROFILE, "one", profile_inputs(HAIKU))
+    two = member(PROFILE, "two", profile_inputs(SONNET))
+    agent = member(
+        AGENT,
+        "agent",
+        {"foundationModel": STRING_UNKNOWN},
+        {"foundationModel": (one.urn, two.urn)},
+    )
+
+    *_, linked = link_stack([one, two, agent])
+
+    assert linked.models[0].written == Unknown(
+        "foundationModel", "unknown during preview"
+    )
+
+
+def test_link_stack_falls_back_on_dependencies_where_none_per_input_were_sent():
+    from ai_cost_policy.pulumi_inputs import StackMember, link_stack
+
+    profile = member(PROFILE, "profile", profile_inputs(HAIKU))
+    role = member("aws:iam/role:Role", "role", {})  # not an AI resource: None
+    agent = member(AGENT, "agent", {"foundationModel": STRING_UNKNOWN})
+    agent = StackMember(agent.resource, agent.urn, {}, (role.urn, profile.urn))
+
+    _, linked = link_stack([profile, agent])
+
+    assert linked.models[0].attribute == (
+        "foundationModel via profile.modelSource.copyFrom"
+    )
+    assert role.resource is None
+
+
+def test_link_stack_addresses_resources_that_share_a_name_by_urn():
+    from ai_cost_policy.pulumi_inputs import link_stack
+
+    profile = member(PROFILE, "support", profile_inputs(HAIKU))
+    agent = member(
+        AGENT,
+        "support",
+        {"foundationModel": STRING_UNKNOWN},
+        {"foundationModel": (profile.urn,)},
+    )
+
+    linked_profile, linked_agent = link_stack([profile, agent])
+
+    assert (linked_profile.address, linked_agent.address) == (profile.urn, agent.urn)
+    assert linked_agent.models[0].attribute.startswith(
+        f"foundationModel via {profile.urn}"
+    )
+
+
+def test_link_stack_puts_an_untaggable_deployment_on_the_account_its_id_came_from():
+    from ai_cost_policy.pulumi_inputs import link_stack
+
+    account = member("azure:cognitive/account:Account", "shared", {"tags": {}})
+    chat = member(
+        CLASSIC_DEPLOYMENT,
+        "chat",
+        {"cognitiveAccountId": STRING_UNKNOWN, "model": dict(GPT_4O)},
+        {"cognitiveAccountId": (account.urn,)},
+    )
+
+    linked_account, linked_chat = link_stack([account, chat])
+
+    assert linked_chat.parent_reference == "shared" and linked_chat.parent_in_view
+    assert [slot.attribute for slot in linked_account.attributed_models] == [
+        "chat: model"
+    ]
+
+
+def test_which_models_may_be_another_resources():
+    from ai_cost_policy.pulumi_inputs import may_name_another_resource
+    from ai_cost_policy.resource import ModelSlot
+
+    def slot(written, form="id"):
+        return ModelSlot("m", written, platform="bedrock", form=form)
+
+    application_profile = (
+        "arn:aws:bedrock:us-east-1:111122223333:application-inference-profile/x1"
+    )
+    assert may_name_another_resource(slot(Unknown("m", "unknown during preview")))
+    assert may_name_another_resource(slot(Known(application_profile)))
+    assert may_name_another_resource(slot(Known("chat-config"), form="reference"))
+    assert not may_name_another_resource(slot(Known(HAIKU)))
+    assert not may_name_another_resource(slot(Known("anthropic model")))
+    assert not may_name_another_resource(slot(Unknown("m", "not a model ID")))
