@@ -23,12 +23,12 @@ from typing import Any
 import ai_cost_pack as pack
 
 from ai_cost_policy.linking import link
-from ai_cost_policy.models import CanonicalModel
 from ai_cost_policy.policy import PolicyError
 from ai_cost_policy.pulumi_inputs import Secret, is_unknown, resolve
 from ai_cost_policy.resource import AIResource
 from ai_cost_policy.rules.model_slots import read_models
-from ai_cost_policy.rules.tags import LABEL_LENGTH, key_for, label_safe, visible
+from ai_cost_policy.rules.model_tag import model_tag_value
+from ai_cost_policy.rules.tags import LABEL_LENGTH, key_for, visible
 
 TAG_VALUE_LENGTH = 256  # AWS and Azure
 
@@ -54,14 +54,6 @@ def _readable(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [_readable(item) for item in value]
     return value
-
-
-def model_tag_value(models: tuple[CanonicalModel, ...], labels: bool) -> str:
-    """The value that names every model: as ``ai-model-cost-tag`` reads it back."""
-    names = list(dict.fromkeys(model.canonical for model in models if model.canonical))
-    if labels:
-        return "__".join(label_safe(name) for name in names)
-    return " ".join(names)
 
 
 def _model_tag(resource: AIResource, policy: Any) -> tuple[str, str] | None:

@@ -47,13 +47,18 @@ def names(token: str, model: CanonicalModel, labels: bool = False) -> bool:
     return said in accepted
 
 
+def model_tag_value(models: tuple[CanonicalModel, ...], labels: bool) -> str:
+    """The value that names every model, as this rule reads it back."""
+    names = list(dict.fromkeys(model.canonical for model in models if model.canonical))
+    if labels:
+        return "__".join(label_safe(name) for name in names)
+    return " ".join(names)
+
+
 def _fix(key: str, models: tuple[CanonicalModel, ...], labels: bool) -> str:
     if any(model.sensitive for model in models):
         return f"fix: set '{key}' to the IDs of the models used"
-    names = list(dict.fromkeys(m.canonical for m in models if m.canonical))
-    if labels:
-        return f"fix: set '{key}' to '{'__'.join(label_safe(n) for n in names)}'"
-    return f"fix: set '{key}' to '{' '.join(names)}'"
+    return f"fix: set '{key}' to '{model_tag_value(models, labels)}'"
 
 
 class ModelCostTag(Rule):
