@@ -157,8 +157,13 @@ def resolve(
     props: Mapping[str, Any],
     provider: PulumiProvider | None = None,
     catalog: Catalog | None = None,
+    stack_tags: Mapping[str, str] | None = None,
 ) -> AIResource | None:
-    """The AI resource these inputs describe, or None when the type is not one."""
+    """The AI resource these inputs describe, or None when the type is not one.
+
+    ``stack_tags`` are given only when the policy counts them (``from_stack_tags``):
+    they are the lowest layer, under the provider's defaults and the resource's own.
+    """
     entry, api_version = entry_for(catalog or load_catalog(), resource_type)
     if entry is None:
         return None
@@ -177,7 +182,7 @@ def resolve(
         engine=ENGINE,
         file=None,
         line=None,
-        tags=_tag_set(entry, api_version, inputs, provider),
+        tags=_tag_set(entry, api_version, inputs, provider, stack_tags),
         models=_model_slots(entry, inputs),
         urn=urn or None,
         notes=tuple(notes),
@@ -338,6 +343,7 @@ def _tag_set(
     api_version: str | None,
     inputs: _Inputs,
     provider: PulumiProvider | None,
+    stack_tags: Mapping[str, str] | None = None,
 ) -> TagSet | None:
     location = entry.tags
     if location is None or not entry.carries_tags(api_version):
@@ -349,6 +355,9 @@ def _tag_set(
     kind = "labels" if location.labels else "tags"
     attribute = location.pulumi
     layers: list[_Layer] = []
+    if stack_tags:
+        layers.append(_Layer(dict(stack_tags), None, "stack tags", "stack tags"))
+        attribute += " + stack tags"
     family = _defaults_family(entry)
     if family is not None and provider is not None:
         defaults = _provider_defaults(provider, family)

@@ -240,6 +240,7 @@ class Snapshot:
     provider: PulumiProvider | None
     digest: str
     secrets: tuple[str, ...] = field(default=(), repr=False)
+    stack_tags: Mapping[str, str] = field(default_factory=dict)
 
 
 def plain(value: Any) -> Any:
@@ -284,16 +285,20 @@ def snapshot_provider(provider: Any) -> PulumiProvider:
     )
 
 
-def snapshot(args: Any) -> Snapshot:
+def snapshot(args: Any, stack_tags: Mapping[str, str] | None = None) -> Snapshot:
     """One resource of ``args`` (policy args or a stack's PolicyResource)."""
     props = plain(args.props)
     provider = None if args.provider is None else snapshot_provider(args.provider)
+    if stack_tags is None:
+        stack_tags = getattr(args, "stack_tags", None) or {}
+    stack_tags = {str(key): str(value) for key, value in stack_tags.items()}
     identity = [
         args.resource_type,
         args.name,
         args.urn,
         props,
         None if provider is None else [provider.type, provider.name, provider.props],
+        stack_tags,
     ]
     text = json.dumps(identity, sort_keys=True, default=repr)
     return Snapshot(
@@ -303,6 +308,7 @@ def snapshot(args: Any) -> Snapshot:
         props=props,
         provider=provider,
         digest=hashlib.sha256(text.encode()).hexdigest(),
+        stack_tags=stack_tags,
         secrets=tuple(_secret_strings([props, provider and provider.props], False)),
     )
 
@@ -617,14 +623,22 @@ def _catalog(policy: Policy | PolicyError) -> Catalog:
 
 def resolved(snap: Snapshot, settings: Settings) -> AIResource | None:
     """The AI resource in ``snap`` as read, before any linking."""
-    catalog = _catalog(policy_or_error(settings))
+    policy = policy_or_error(settings)
+    catalog = _catalog(policy)
+    counted = isinstance(policy, Policy) and policy.from_stack_tags
 
     def make() -> AIResource | None:
         return resolve(
-            snap.resource_type, snap.name, snap.urn, snap.props, snap.provider, catalog
+            snap.resource_type,
+            snap.name,
+            snap.urn,
+            snap.props,
+            snap.provider,
+            catalog,
+            snap.stack_tags if counted else None,
         )
 
-    return _resources.get_or_make((catalog, snap.digest), make)
+    return _resources.get_or_make((catalog, snap.digest, counted), make)
 
 
 def _resource(snap: Snapshot, settings: Settings) -> AIResource | None:

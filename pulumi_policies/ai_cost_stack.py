@@ -58,7 +58,8 @@ class _Member:
 
 
 def _snapshots(args: Any) -> list[tuple[Any, pack.Snapshot]]:
-    return [(item, pack.snapshot(item)) for item in args.resources]
+    tags = getattr(args, "stack_tags", None) or {}
+    return [(item, pack.snapshot(item, tags)) for item in args.resources]
 
 
 def _stack_key(snaps: Sequence[tuple[Any, pack.Snapshot]]) -> str:

@@ -427,6 +427,20 @@ class Pack:
             )
         )
 
+    def configure_stack(self, tags: Mapping[str, str]) -> None:
+        """What the engine sends before analysing a stack: its name and tags."""
+        from pulumi.runtime.proto import analyzer_pb2 as apb
+
+        self.stub.ConfigureStack(
+            apb.AnalyzerStackConfigureRequest(
+                stack="test",
+                project="fixtures",
+                organization="org",
+                dry_run=True,
+                tags=dict(tags),
+            )
+        )
+
     def analyze(self, request: Any) -> Any:
         return self.stub.Analyze(request)
 

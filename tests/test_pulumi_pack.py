@@ -1511,3 +1511,31 @@ def test_which_models_may_be_another_resources():
     assert not may_name_another_resource(slot(Known(HAIKU)))
     assert not may_name_another_resource(slot(Known("anthropic model")))
     assert not may_name_another_resource(slot(Unknown("m", "not a model ID")))
+
+
+def test_stack_tags_supply_required_tags_only_when_the_policy_says_so(tmp_path):
+    base = FIXTURE_POLICY.read_text()
+    counting = tmp_path / "counting.yaml"
+    counting.write_text(
+        base.replace(
+            "  model_tag: ai-model", "  model_tag: ai-model\n  from_stack_tags: true"
+        )
+    )
+    assert "from_stack_tags: true" in counting.read_text()
+    model = "anthropic.claude-3-haiku-20240307-v1:0"
+    request = analyze_request(
+        captured(
+            AGENT, "agent", {"foundationModel": model, "tags": {"ai-model": model}}
+        )
+    )
+
+    with Pack() as running:
+        levels = default_levels(running.info())
+        running.configure_stack({"cost-center": "cc-1234", "owner": "platform"})
+        configure(running, levels, FIXTURE_POLICY)
+        without = verdicts(running.analyze(request), RULE_POLICIES)
+        configure(running, levels, counting)
+        counted = verdicts(running.analyze(request), RULE_POLICIES)
+
+    assert without["CKV_AICOST_1"] == "failed"
+    assert counted["CKV_AICOST_1"] == "passed"

@@ -162,6 +162,7 @@ def _build(document: Mapping[str, Any], source: str) -> Policy:
         unknown=document.get("unknown", DEFAULT_UNKNOWN),
         enforcement=enforcement,
         source=source,
+        from_stack_tags=bool(tags.get("from_stack_tags", False)),
         resource_types=tuple(
             user_entry(raw) for raw in document.get("resource_types") or ()
         ),
@@ -199,7 +200,11 @@ def _document(policy: Policy, *, explicit_rules_only: bool) -> dict[str, Any]:
         rules = [*BUILT_RULES, *(rule for rule in rules if rule not in BUILT_RULES)]
     return {
         "version": 1,
-        "tags": {"required": required, "model_tag": policy.model_tag},
+        "tags": {
+            "required": required,
+            "model_tag": policy.model_tag,
+            **({"from_stack_tags": True} if policy.from_stack_tags else {}),
+        },
         "models": models,
         "unknown": policy.unknown,
         "rules": {rule: {"enforcement": policy.enforcement_of(rule)} for rule in rules},

@@ -48,6 +48,7 @@ class Policy:
     enforcement: Mapping[str, str] = field(default_factory=dict)
     source: str = "embedded default"
     resource_types: tuple[CatalogEntry, ...] = ()
+    from_stack_tags: bool = False
 
     def enforcement_of(self, rule_id: str) -> str:
         return self.enforcement.get(rule_id, "mandatory")
