@@ -93,6 +93,9 @@ def pages() -> dict[Path, str]:
             f"| [{rule.id}]({rule.id}.md) | `{rule.pulumi_name}` | {rule.title} |"
         )
     result[DOCS / "README.md"] = "\n".join(index) + "\n"
+    # docs/rules.md: the same index one level up, linking into rules/.
+    top = [line.replace("](CKV_", "](rules/CKV_") for line in index]
+    result[DOCS.parent / "rules.md"] = "\n".join(top) + "\n"
     return result
 
 

@@ -185,3 +185,37 @@ def test_a_broken_policy_link_is_an_error_not_the_default(tmp_path):
     assert completed.returncode == 2
     assert "ai-cost-policy.yaml" in completed.stderr
     assert "embedded default" not in completed.stderr
+
+
+def test_binary_oversized_empty_and_looping_files_are_named(tmp_path):
+    repo(tmp_path)
+    shutil.copy(FIXTURES / "agent_missing_tag" / "main.tf", tmp_path / "good.tf")
+    (tmp_path / "binary.tf").write_bytes(b"\x00\xff\xfe" * 100)
+    (tmp_path / "huge.tf").write_text("# padding\n" * 300_000)
+    (tmp_path / "empty.tf").write_text("")
+    os.symlink(tmp_path / "loop.tf", tmp_path / "loop.tf")
+
+    report, code = scan_json(str(tmp_path))
+
+    assert code == 2
+    problems = {
+        error["file"].rsplit("/", 1)[-1]: error["message"] for error in report["errors"]
+    }
+    assert "not UTF-8" in problems["binary.tf"]
+    assert "larger than 2 MiB" in problems["huge.tf"]
+    assert "cannot read file" in problems["loop.tf"]
+    assert "empty.tf" not in problems
+    assert report["summary"]["failed"] == 1
+
+
+def test_terraform_and_git_folders_are_not_scanned(tmp_path):
+    repo(tmp_path)
+    shutil.copy(FIXTURES / "agent_missing_tag" / "main.tf", tmp_path / "main.tf")
+    for folder in (".terraform/modules/x", ".git/hooks"):
+        (tmp_path / folder).mkdir(parents=True, exist_ok=True)
+        (tmp_path / folder / "broken.tf").write_text("resource {{{")
+
+    report, code = scan_json(str(tmp_path))
+
+    assert code == 1
+    assert report["errors"] == []
