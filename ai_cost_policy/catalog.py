@@ -37,6 +37,9 @@ class TagLocation:
     labels: bool = False
     body: str | None = None
     since_api_version: str | None = None
+    # How the Pulumi property holds the tags: a `map` of key to value, or a `list`
+    # of `{key, value}` objects (some aws-native types).
+    pulumi_shape: str = "map"
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,10 @@ class CatalogEntry:
     cost_parent: CostParent | None = None
     cost_attributes: tuple[str, ...] = ()
     match: Match | None = None
+    # A Pulumi token with no Terraform type of its own (aws-native): its
+    # `terraform_type` names the Terraform twin, so findings read like the twin's,
+    # but Terraform lookups never return it.
+    pulumi_only: bool = False
 
     def api_version(self, values: Mapping[str, Any]) -> str | None:
         """The API version of a generic type's instance: ``...@2024-10-01``."""
@@ -121,7 +128,12 @@ class Catalog:
 
     @property
     def terraform_types(self) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(entry.terraform_type for entry in self.entries))
+        """The Terraform types judged; a pulumi-only entry adds none."""
+        return tuple(
+            dict.fromkeys(
+                entry.terraform_type for entry in self.entries if not entry.pulumi_only
+            )
+        )
 
     @property
     def pulumi_types(self) -> tuple[str, ...]:
@@ -132,7 +144,8 @@ class Catalog:
 def _by_terraform_type(catalog: Catalog) -> dict[str, tuple[CatalogEntry, ...]]:
     index: dict[str, list[CatalogEntry]] = {}
     for entry in catalog.entries:
-        index.setdefault(entry.terraform_type, []).append(entry)
+        if not entry.pulumi_only:
+            index.setdefault(entry.terraform_type, []).append(entry)
     return {key: tuple(value) for key, value in index.items()}
 
 
@@ -141,8 +154,16 @@ def _by_pulumi_type(catalog: Catalog) -> dict[str, CatalogEntry]:
     return {entry.pulumi_type: entry for entry in catalog.entries if entry.pulumi_type}
 
 
+TAG_SHAPES = ("map", "list")
+
+
 def _entry(raw: dict) -> CatalogEntry:
     tags = raw.get("tags")
+    if tags and tags.get("pulumi_shape", "map") not in TAG_SHAPES:
+        raise ValueError(
+            f"{raw.get('pulumi_type') or raw['terraform_type']}: tags.pulumi_shape "
+            f"must be one of {', '.join(TAG_SHAPES)}"
+        )
     parent = raw.get("cost_parent")
     match = raw.get("match")
     return CatalogEntry(
@@ -156,6 +177,7 @@ def _entry(raw: dict) -> CatalogEntry:
         cost_parent=CostParent(**parent) if parent else None,
         cost_attributes=tuple(raw.get("cost_attributes") or ()),
         match=Match(**match) if match else None,
+        pulumi_only=bool(raw.get("pulumi_only", False)),
     )
 
 
@@ -201,7 +223,9 @@ def user_entry_document(entry: CatalogEntry) -> dict[str, Any]:
         document["tags"] = {
             key: value
             for key, value in vars(entry.tags).items()
-            if value not in (None, False) and key not in ("body", "since_api_version")
+            if value not in (None, False)
+            and key not in ("body", "since_api_version")
+            and not (key == "pulumi_shape" and value == "map")
         }
     document["source"] = entry.source
     return document

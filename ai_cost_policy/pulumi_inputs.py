@@ -18,10 +18,15 @@ other and still knows which values it must never print.
 
 Effective tags are the provider's defaults merged under the resource's own, as the
 provider merges them into an output policies never see (``tagsAll``,
-``effectiveLabels``): AWS ``defaultTags`` (``{"tags": {...}}``) under ``tags``,
-Google ``defaultLabels`` (a flat map) under ``labels``. Azure providers have no
-defaults. Provider inputs arrive as JSON strings (pulumi/pulumi#15477), so both
-strings and objects are read.
+``effectiveLabels``): AWS ``defaultTags`` (``{"tags": {...}}``, in pulumi-aws and
+aws-native alike) under ``tags``, Google ``defaultLabels`` (a flat map) under
+``labels``. Azure providers have no defaults. Provider inputs arrive as JSON strings
+(pulumi/pulumi#15477), so both strings and objects are read.
+
+Some aws-native types take their tags as a list of ``{key, value}`` objects rather
+than a map; the list is read as the map it stands for. An element that is unknown
+hides its key, an unknown value is an unknown tag, a secret value a sensitive one,
+and an element that is not a key/value object is left out with a note.
 
 Analyze sees one resource at a time, and what another resource outputs is an opaque
 sentinel during preview: a model or a cost parent that comes from another
@@ -70,6 +75,7 @@ SIG_KEY = "4dabf18193072939515e22adb298388d"
 SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
 
 AWS_PROVIDER_TYPE = "pulumi:providers:aws"
+AWS_NATIVE_PROVIDER_TYPE = "pulumi:providers:aws-native"
 GCP_PROVIDER_TYPE = "pulumi:providers:gcp"
 
 # The parts of an Azure model object that decide which model runs.
@@ -130,6 +136,7 @@ class DefaultsFamily:
 # counterpart: neither azure-native nor azure classic has default tags.
 DEFAULTS_FAMILIES = {
     "aws": DefaultsFamily(AWS_PROVIDER_TYPE, "defaultTags", "tags"),
+    "aws-native": DefaultsFamily(AWS_NATIVE_PROVIDER_TYPE, "defaultTags", "tags"),
     "google": DefaultsFamily(GCP_PROVIDER_TYPE, "defaultLabels"),
 }
 
@@ -176,13 +183,14 @@ def resolve(
             "no provider was sent with this resource, so provider "
             f"{family.property} could not be read"
         )
+    tags = _tag_set(entry, api_version, inputs, provider, stack_tags, notes)
     return AIResource(
         address=name,
         entry=entry,
         engine=ENGINE,
         file=None,
         line=None,
-        tags=_tag_set(entry, api_version, inputs, provider, stack_tags),
+        tags=tags,
         models=_model_slots(entry, inputs),
         urn=urn or None,
         notes=tuple(notes),
@@ -330,6 +338,8 @@ class _Layer:
     secret: Any
     source: str
     expression: str
+    # Parts of the layer whose keys cannot be seen (an unknown list element).
+    hidden: tuple[Unknown, ...] = ()
 
 
 def _defaults_family(entry: CatalogEntry) -> DefaultsFamily | None:
@@ -344,6 +354,7 @@ def _tag_set(
     inputs: _Inputs,
     provider: PulumiProvider | None,
     stack_tags: Mapping[str, str] | None = None,
+    notes: list[str] | None = None,
 ) -> TagSet | None:
     location = entry.tags
     if location is None or not entry.carries_tags(api_version):
@@ -368,12 +379,22 @@ def _tag_set(
     # The resource's own come last: they win over the provider's defaults.
     own = inputs.first(location.pulumi)
     if own is not None:
-        value = Unknown(own.path, PREVIEW_REASON) if own.unknown else own.value
-        layers.append(_Layer(value, inputs.at(own.path), f"resource {kind}", own.path))
+        source = f"resource {kind}"
+        if own.unknown:
+            layers.append(
+                _Layer(Unknown(own.path, PREVIEW_REASON), None, source, own.path)
+            )
+        elif isinstance(own.value, list):
+            layers.append(
+                _list_layer(own.path, own.value, inputs.at(own.path), source, notes)
+            )
+        else:
+            layers.append(_Layer(own.value, inputs.at(own.path), source, own.path))
 
     tags: dict[str, Tag] = {}
     hidden: list[Unknown] = []
     for layer in layers:
+        hidden += layer.hidden
         if isinstance(layer.value, Unknown):
             hidden.append(layer.value)
         elif isinstance(layer.value, Mapping):
@@ -387,11 +408,73 @@ def _tag(key: str, item: Any, layer: _Layer) -> Tag:
     secret = marks is True or (
         isinstance(marks, dict) and _contains_secret(marks.get(key))
     )
-    if is_unknown(item):
-        value: Known | Unknown = Unknown(f'{layer.expression}["{key}"]', PREVIEW_REASON)
+    if isinstance(item, Unknown):
+        value: Known | Unknown = item
+    elif is_unknown(item):
+        value = Unknown(f'{layer.expression}["{key}"]', PREVIEW_REASON)
     else:
         value = Known(_text(item))
     return Tag(key, value, layer.source, secret)
+
+
+def _field(element: Mapping[str, Any], name: str) -> str | None:
+    """``key`` or ``Key`` (as CloudFormation writes it), whichever is there."""
+    for spelling in (name, name.capitalize()):
+        if spelling in element:
+            return spelling
+    return None
+
+
+def _list_layer(
+    path: str,
+    elements: list[Any],
+    marks: Any,
+    source: str,
+    notes: list[str] | None,
+) -> _Layer:
+    """A list of ``{key, value}`` objects (aws-native) read as the map it stands for."""
+    values: dict[str, Any] = {}
+    secret: dict[str, bool] = {}
+    hidden: list[Unknown] = []
+    for position, element in enumerate(elements):
+        where = f"{path}[{position}]"
+        mark = marks if marks is True else _mark_at(marks, position)
+        if is_unknown(element):
+            hidden.append(Unknown(where, PREVIEW_REASON))
+            continue
+        if not isinstance(element, Mapping):
+            element = {}
+        key_name, value_name = _field(element, "key"), _field(element, "value")
+        if key_name is None or value_name is None:
+            if notes is not None:
+                notes.append(f"{where} is not a {{key, value}} tag object; ignored")
+            continue
+        key, item = element[key_name], element[value_name]
+        if is_unknown(key):
+            hidden.append(Unknown(f"{where}.{key_name}", PREVIEW_REASON))
+            continue
+        if isinstance(key, (Mapping, list)) or key is None:
+            if notes is not None:
+                notes.append(f"{where}.{key_name} is not a tag key; ignored")
+            continue
+        if is_unknown(item):
+            item = Unknown(f"{where}.{value_name}", PREVIEW_REASON)
+        values[_text(key)] = item
+        # A secret key or value hides the value; keys are shown, as in a map.
+        secret[_text(key)] = mark is True or (
+            isinstance(mark, dict)
+            and (
+                _contains_secret(mark.get(key_name))
+                or _contains_secret(mark.get(value_name))
+            )
+        )
+    return _Layer(values, secret, source, path, tuple(hidden))
+
+
+def _mark_at(marks: Any, position: int) -> Any:
+    if isinstance(marks, list) and position < len(marks):
+        return marks[position]
+    return None
 
 
 def _provider_defaults(

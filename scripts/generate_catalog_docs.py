@@ -27,6 +27,10 @@ Paths: `name` is an attribute or map key, `name[0]` the single nested block,
 `name[*]` every one of them; the same path reads Terraform code and plans. Pulumi
 paths use Pulumi's camelCase shape.
 
+A type shown as "Pulumi only" (aws-native) has no Terraform type of its own: the
+rules judge it, and its findings read, like the Terraform twin it names, while
+Terraform scans and Checkov never see it. Its paths are the Pulumi ones.
+
 Add your own types with `resource_types:` in the policy file
 ([policy file](policy-file.md#resource_types)).
 """
@@ -37,7 +41,8 @@ def _models(entry) -> str:
         return "none"
     parts = []
     for location in entry.models:
-        text = f"`{location.terraform}`"
+        path = location.pulumi if entry.pulumi_only else location.terraform
+        text = f"`{path}`"
         if location.platform and location.platform != entry.platform:
             text += f" ({location.platform})"
         if location.form == "azure_parts":
@@ -58,9 +63,14 @@ def _tags(entry) -> str:
         if parent and parent.type:
             text += f"; cost on the `{parent.type}` named by `{parent.terraform}`"
         return text
-    text = f"`{tags.terraform}`"
-    if tags.plan != tags.terraform:
-        text += f" (plan: `{tags.plan}`)"
+    if entry.pulumi_only:
+        text = f"`{tags.pulumi}`"
+    else:
+        text = f"`{tags.terraform}`"
+        if tags.plan != tags.terraform:
+            text += f" (plan: `{tags.plan}`)"
+    if tags.pulumi_shape == "list":
+        text += " (Pulumi: a list of `{key, value}`)"
     if tags.body:
         text += f" or `{tags.body}`"
     if tags.provider_defaults:
@@ -86,6 +96,8 @@ def render() -> str:
             if entry.platform != platform:
                 continue
             name = f"`{entry.terraform_type}`"
+            if entry.pulumi_only:
+                name = f"Pulumi only; judged as {name}"
             if entry.match:
                 name += f" with `{entry.match.attribute}` `{entry.match.prefix}…`"
             token = f"`{entry.pulumi_type}`" if entry.pulumi_type else "—"
