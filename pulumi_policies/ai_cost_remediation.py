@@ -110,14 +110,22 @@ def _remediate(args: Any) -> dict[str, Any] | None:
     where = resource.entry.tags.pulumi
     if not where or not where.isidentifier():
         return None  # tags nested inside another input: not rewritten
-    own = _raw(inputs.get(where))
-    if own is None:
-        own = {}
-    if not isinstance(own, dict) or any(is_unknown(key) for key in own):
-        return None  # unknown, secret, or not a map at all
     found = _model_tag(link([resource])[0], policy)
     if found is None:
         return None
-
     key, value = found
+    own = _raw(inputs.get(where))
+
+    if resource.entry.tags.pulumi_shape == "list":
+        # aws-native's `[{key, value}]` tags: append in the same shape.
+        own = [] if own is None else own
+        if not isinstance(own, list):
+            return None
+        items = [_raw(item) for item in own]
+        if any(not isinstance(item, dict) for item in items):
+            return None
+        return {**inputs, where: [*items, {"key": key, "value": value}]}
+    own = {} if own is None else own
+    if not isinstance(own, dict) or any(is_unknown(item) for item in own):
+        return None  # unknown, secret, or not a map at all
     return {**inputs, where: {**own, key: value}}

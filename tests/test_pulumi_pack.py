@@ -1116,6 +1116,29 @@ def test_remediation_on_gcp_labels_joins_label_safe_model_ids(pack, levels):
     assert verdicts(after, RULE_POLICIES)["CKV_AICOST_3"] == "passed"
 
 
+def test_remediation_keeps_aws_native_list_shaped_tags_a_list(pack, levels):
+    configure(pack, levels, changed_levels=REMEDIATE)
+    profile = captured(
+        "aws-native:bedrock:ApplicationInferenceProfile",
+        "profile",
+        {
+            "inferenceProfileName": "support",
+            "modelSource": {"copyFrom": HAIKU},
+            "tags": [
+                {"key": "cost-center", "value": "cc-1234"},
+                {"key": "owner", "value": "support"},
+            ],
+        },
+    )
+
+    fixed = remediation_of(pack, profile)
+    after = pack.analyze(analyze_request(profile, fixed))
+
+    assert fixed["tags"][-1] == {"key": "ai-model", "value": HAIKU}
+    assert len(fixed["tags"]) == 3
+    assert verdicts(after, RULE_POLICIES)["CKV_AICOST_3"] == "passed"
+
+
 OBJECT_UNKNOWN = "dd056dcd-154b-4c76-9bd3-c8f88648b5ff"
 UNTOUCHED = {
     "tags_unknown": {"foundationModel": HAIKU, "tags": OBJECT_UNKNOWN},
