@@ -78,6 +78,11 @@ class ModelCostTag(Rule):
         "The tag value is normalised like the model (geo prefix, ARN and context "
         "suffix removed), so `us.anthropic.claude-...` names "
         "`anthropic.claude-...`; a near neighbour never matches.",
+        "An Azure or Vertex `@version` may be left out of the tag; a Bedrock ID "
+        "must be given whole.",
+        "A GCP label cannot hold spaces, `/`, `@` or `.`: it is compared in "
+        "label-safe form (`gemini-2_5-flash`), and several models are joined with "
+        "`__`. A label value Google would reject is not flagged here.",
     )
 
     def evaluate(self, resource: AIResource, policy: Policy) -> Outcome:

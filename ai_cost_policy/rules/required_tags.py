@@ -100,6 +100,7 @@ class RequiredCostTags(Rule):
         problems: list[str] = []
         unknowns: list[str] = []
         waved: list[str] = []
+        keys_at_fault: list[str] = []
 
         for requirement in policy.required_tags:
             key = key_for(requirement.key, tags)
@@ -109,8 +110,12 @@ class RequiredCostTags(Rule):
                 unknowns.append(f"required {noun} '{key}' may come from {hidden}")
             elif tag is None:
                 problems.append(_missing(key, tags, noun))
+                keys_at_fault.append(key)
             elif isinstance(tag.value, Known):
-                problems += filter(None, [_problem(requirement, tag, noun)])
+                problem = _problem(requirement, tag, noun)
+                if problem:
+                    problems.append(problem)
+                    keys_at_fault.append(key)
             elif requirement.constrained:
                 unknowns.append(f"{noun} '{key}' is {display_value(tag)}")
             else:
@@ -123,9 +128,10 @@ class RequiredCostTags(Rule):
         if resource.entry.on_demand_invocation and not _through_profile(resource):
             details.append(ON_DEMAND_NOTE)
         if problems:
+            named = ", ".join(f"'{key}'" for key in keys_at_fault)
             details.append(
-                f"fix: set the {noun}s on the resource ({tags.attribute}) or in its "
-                f"provider's default {noun}s, with values the policy allows"
+                f"fix: set {named} on the resource or in its provider's default "
+                f"{noun}s, with a value the policy allows"
             )
             return Outcome(VIOLATED, "; ".join(problems), tuple(details))
         if unknowns:
