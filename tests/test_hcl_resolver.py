@@ -272,3 +272,20 @@ def test_template_directives_are_unknown_and_unicode_escapes_are_decoded(tmp_pat
     assert values["cost-center"] == "cc-1234"
     assert isinstance(values["owner"], Unknown)
     assert values["literal"] == "%{ not a directive }"
+
+
+def test_tag_provenance_says_where_each_variable_was_set(tmp_path):
+    write(
+        tmp_path,
+        {
+            "main.tf": 'variable "team" {}\nvariable "cc" { default = "cc-1" }\n'
+            + agent(extra="tags = merge(var.team, { cost-center = var.cc })"),
+            "terraform.tfvars": 'team = { owner = "ml" }\n',
+        },
+    )
+
+    resource = resources(tmp_path)["aws_bedrockagent_agent.a"]
+
+    source = resource.tags.tags["owner"].source
+    assert f"var.team from {tmp_path / 'terraform.tfvars'}" in source
+    assert f"var.cc from its default at {tmp_path / 'main.tf'}:2" in source

@@ -12,7 +12,7 @@ guessed.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,7 +40,10 @@ class Source:
     text: str
 
     def snippet(self, node: Tree | Token) -> str:
-        start, end = _span(node)
+        try:
+            start, end = _span(node)
+        except RecursionError:
+            return "<expression nested too deeply to quote>"
         if start is None or end is None:
             return "<expression>"
         return shorten(" ".join(self.text[start:end].split()))
@@ -105,6 +108,9 @@ class Scope:
     # Text of the values of variables declared ``sensitive = true``: any tag or
     # model built from them is marked sensitive and never printed.
     secrets: frozenset[str] = frozenset()
+    # Where each variable's value came from (terraform.tfvars, --var, a default),
+    # so messages can say where a tag was set.
+    origins: Mapping[str, str] = field(default_factory=dict)
     _local_values: dict[str, Any] = field(default_factory=dict)
     _evaluating: set[str] = field(default_factory=set)
 

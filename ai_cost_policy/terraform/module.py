@@ -173,7 +173,8 @@ def cli_value(name: str, text: str) -> Any:
 
 def root_variables(
     directory: Path, result: ModuleResult, assignments: Sequence[Assignment] = ()
-) -> dict[str, Any]:
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """The root module's variable values, and where each came from."""
     automatic = [directory / "terraform.tfvars", directory / "terraform.tfvars.json"]
     try:
         automatic += sorted(
@@ -184,15 +185,23 @@ def root_variables(
     except OSError:
         pass
     values: dict[str, Any] = {}
+    origins: dict[str, str] = {}
+
+    def take(found: dict[str, Any], origin: str) -> None:
+        values.update(found)
+        origins.update(dict.fromkeys(found, origin))
+
     for path in automatic:
         if path.is_file():
-            values.update(_variable_file(path, result))
+            take(_variable_file(path, result), display_path(path))
     for assignment in assignments:
         if isinstance(assignment, VarFile):
-            values.update(_variable_file(assignment.path, result))
+            shown = display_path(assignment.path)
+            take(_variable_file(assignment.path, result), f"--var-file {shown}")
         else:
-            values[assignment.name] = cli_value(assignment.name, assignment.text)
-    return values
+            value = cli_value(assignment.name, assignment.text)
+            take({assignment.name: value}, "--var")
+    return values, origins
 
 
 def _secret_texts(value: Any) -> set[str]:
@@ -206,17 +215,20 @@ def _secret_texts(value: Any) -> set[str]:
 
 
 def _declared(
-    files: list[ParsedFile], given: Mapping[str, Any]
-) -> tuple[dict[str, Any], set[str]]:
+    files: list[ParsedFile], given: Mapping[str, Any], origins: Mapping[str, str]
+) -> tuple[dict[str, Any], set[str], dict[str, str]]:
     empty = Scope(variables={})
     variables: dict[str, Any] = {}
     secrets: set[str] = set()
+    found: dict[str, str] = {}
     for block in _blocks(files, "variable"):
         name = block.labels[0] if block.labels else ""
         if name in given:
             variables[name] = given[name]
+            found[name] = origins.get(name, "its module call")
         elif "default" in block.attributes:
             variables[name] = evaluate(block.attributes["default"], empty, block.source)
+            found[name] = f"its default at {block.source.path}:{block.line}"
         else:
             variables[name] = Unknown(
                 f"var.{name}",
@@ -226,13 +238,16 @@ def _declared(
         flag = block.attributes.get("sensitive")
         if flag is not None and evaluate(flag, empty, block.source) is True:
             secrets |= _secret_texts(variables[name])
-    return variables, secrets
+    return variables, secrets, found
 
 
 def _scope(
-    files: list[ParsedFile], variables: dict[str, Any], secrets: frozenset[str]
+    files: list[ParsedFile],
+    variables: dict[str, Any],
+    secrets: frozenset[str],
+    origins: dict[str, str],
 ) -> Scope:
-    scope = Scope(variables=variables, secrets=secrets)
+    scope = Scope(variables=variables, secrets=secrets, origins=origins)
     for block in _blocks(files, "locals"):
         for name, node in block.attributes.items():
             scope.locals[name] = (node, block.source)
@@ -324,12 +339,13 @@ class _Call:
     catalog: Catalog
     secrets: frozenset[str] = frozenset()
     stack: tuple[Path, ...] = ()
+    origins: dict[str, str] = field(default_factory=dict)
 
 
 def _resolve(call: _Call, result: ModuleResult) -> None:
     files = _load(call.directory, result)
-    variables, secrets = _declared(files, call.given)
-    scope = _scope(files, variables, call.secrets | secrets)
+    variables, secrets, origins = _declared(files, call.given, call.origins)
+    scope = _scope(files, variables, call.secrets | secrets, origins)
     providers = _providers(files, scope, call.providers)
     catalog = call.catalog
 
@@ -351,6 +367,7 @@ def _resolve(call: _Call, result: ModuleResult) -> None:
                 locals=scope.locals,
                 iteration=iteration,
                 secrets=scope.secrets,
+                origins=scope.origins,
             )
             values = document(block, instance_scope)
             entry = catalog.entry_for(resource_type, values)
@@ -359,7 +376,7 @@ def _resolve(call: _Call, result: ModuleResult) -> None:
             address = f"{call.prefix}{resource_type}.{name}{key}"
             result.resources.append(
                 build(
-                    entry, address, block, values, provider, call.prefix, scope.secrets
+                    entry, address, block, values, provider, call.prefix, instance_scope
                 )
             )
 
@@ -437,6 +454,7 @@ def _module_call(
                 call.catalog,
                 scope.secrets,
                 (*stack, directory),
+                dict.fromkeys(inputs, f"module '{name}' at {where}"),
             ),
             result,
         )
@@ -464,7 +482,8 @@ def resolve_root_module(
 ) -> ModuleResult:
     result = ModuleResult()
     directory = directory.resolve()
-    given = root_variables(directory, result, assignments)
-    _resolve(_Call(directory, "", given, {}, catalog or load_catalog()), result)
+    given, origins = root_variables(directory, result, assignments)
+    call = _Call(directory, "", given, {}, catalog or load_catalog(), origins=origins)
+    _resolve(call, result)
     result.resources = link(result.resources)
     return result

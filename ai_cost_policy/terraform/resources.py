@@ -10,6 +10,8 @@ azapi ``default_tags`` apply only to a resource that sets no tags at all.
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -116,6 +118,16 @@ def model_slots(
     return tuple(slots)
 
 
+_VARIABLE = re.compile(r"\bvar\.([A-Za-z_][\w-]*)")
+
+
+def _variable_origins(expression: str, origins: Mapping[str, str]) -> str:
+    """``; var.team from terraform.tfvars``: where the tags' variables were set."""
+    named = dict.fromkeys(_VARIABLE.findall(expression))
+    said = [f"var.{name} from {origins[name]}" for name in named if name in origins]
+    return f"; {', '.join(said)}" if said else ""
+
+
 def _is_literal_map(node: Any) -> bool:
     while getattr(node, "data", None) == "expr_term" and len(node.children) == 1:
         node = node.children[0]
@@ -143,6 +155,7 @@ def tag_set(
     block: Block,
     values: dict[str, Any],
     provider: ProviderDefaults | None,
+    origins: Mapping[str, str] | None = None,
 ) -> TagSet | None:
     location = entry.tags
     if location is None or not entry.carries_tags(entry.api_version(values)):
@@ -155,6 +168,8 @@ def tag_set(
     if node is not None and not _is_literal_map(node):
         # `tags = merge(local.common, var.extra)`: say which expression built them.
         where += f" ({_short(block.source.snippet(node))})"
+    if node is not None:
+        where += _variable_origins(block.source.snippet(node), origins or {})
     if own is None and location.body:
         own = next(
             (
@@ -238,10 +253,12 @@ def build(
     values: dict[str, Any],
     provider: ProviderDefaults | None,
     prefix: str,
-    secrets: frozenset[str] = frozenset(),
+    scope: Scope | None = None,
 ) -> AIResource:
+    secrets = scope.secrets if scope is not None else frozenset()
+    origins = scope.origins if scope is not None else {}
     tags, models = _mark_secrets(
-        tag_set(entry, block, values, provider),
+        tag_set(entry, block, values, provider, origins),
         model_slots(entry, values, prefix),
         secrets,
     )
