@@ -25,5 +25,5 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check ai_cost_policy checks pulumi_policies tests
-	$(BIN)/ruff format --check ai_cost_policy checks pulumi_policies tests
+	$(BIN)/ruff check ai_cost_policy checks pulumi_policies tests scripts benchmarks
+	$(BIN)/ruff format --check ai_cost_policy checks pulumi_policies tests scripts benchmarks
