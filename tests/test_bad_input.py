@@ -3,8 +3,10 @@ never a hang, never a silent skip; findings for the good files still reported.""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
+from pathlib import Path
 
 from conftest import FIXTURES
 from verdicts import report_verdicts, run_scan, scan_json
@@ -219,3 +221,72 @@ def test_terraform_and_git_folders_are_not_scanned(tmp_path):
 
     assert code == 1
     assert report["errors"] == []
+
+
+def test_a_parse_that_runs_too_long_is_stopped_and_named(tmp_path, monkeypatch):
+    from ai_cost_policy.terraform import hcl
+
+    monkeypatch.setattr(hcl, "PARSE_SECONDS", 0.01)
+    slow = tmp_path / "slow.tf"
+    slow.write_text("a = 1\n" * 200_000)
+
+    try:
+        hcl.parse_file(slow, "slow.tf")
+    except hcl.HclError as error:
+        assert str(error) == "slow.tf: parsing took longer than 0.01 s; split the file"
+    else:
+        raise AssertionError("the parse was not stopped")
+
+
+def test_unreadable_directories_and_files_are_errors(tmp_path):
+    import pwd
+    import subprocess
+    import tempfile
+
+    from conftest import CLI
+
+    setpriv = shutil.which("setpriv")
+    if os.geteuid() != 0 or setpriv is None:
+        import pytest
+
+        pytest.skip("needs root and setpriv to run the scan as an unprivileged user")
+    nobody = pwd.getpwnam("nobody")
+    root = Path(tempfile.mkdtemp(dir="/tmp"))
+    try:
+        (root / ".git").mkdir()
+        shutil.copytree(FIXTURES / "agent_missing_tag", root / "readable")
+        shutil.copytree(FIXTURES / "agent_missing_tag", root / "locked")
+        (root / "secret.json").write_text(
+            '{"format_version": "1.2", "planned_values": {}}'
+        )
+        for path in [root, *root.rglob("*")]:
+            path.chmod(0o755 if path.is_dir() else 0o644)
+        (root / "locked").chmod(0o000)
+        (root / "secret.json").chmod(0o000)
+
+        completed = subprocess.run(
+            [
+                setpriv,
+                f"--reuid={nobody.pw_uid}",
+                f"--regid={nobody.pw_gid}",
+                "--clear-groups",
+                CLI,
+                "scan",
+                "--format",
+                "json",
+                str(root),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            cwd="/",
+        )
+    finally:
+        (root / "locked").chmod(0o755)
+        shutil.rmtree(root)
+
+    assert completed.returncode == 2, completed.stderr
+    report = json.loads(completed.stdout)
+    messages = " ".join(error["message"] for error in report["errors"])
+    assert "cannot read" in messages
+    assert report["summary"]["failed"] == 1

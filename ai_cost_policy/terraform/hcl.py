@@ -7,7 +7,11 @@ that would break Checkov.
 
 from __future__ import annotations
 
+import signal
 import stat
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -25,6 +29,7 @@ from ai_cost_policy.terraform.expressions import Source
 
 # Lark needs seconds per MiB and much memory; real configuration files are small.
 MAX_FILE_BYTES = 2 * 1024 * 1024
+PARSE_SECONDS = 20.0
 
 
 class HclError(Exception):
@@ -92,9 +97,44 @@ def _line(node: Tree) -> int:
     return 0 if node.meta.empty else node.meta.line
 
 
+class _OutOfTime(Exception):
+    pass
+
+
+@contextmanager
+def _time_box(seconds: float) -> Iterator[None]:
+    """Stop a parse that runs longer than ``seconds`` (main thread only).
+
+    The size limit bounds the work, but a pathological file inside it must not
+    stall a pre-commit hook or a CI job either. Signals only reach the main thread;
+    elsewhere (a library caller's worker thread) the size limit alone applies.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum: int, frame: object) -> None:
+        raise _OutOfTime
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def _parse_text(text: str, path: str) -> Tree:
     try:
-        return hcl2.lark_parser.parse(text + "\n")
+        with _time_box(PARSE_SECONDS):
+            return hcl2.lark_parser.parse(text + "\n")
+    except _OutOfTime:
+        raise HclError(
+            path,
+            None,
+            f"parsing took longer than {PARSE_SECONDS:g} s; split the file",
+        ) from None
     except UnexpectedInput as error:
         raise HclError(path, error.line, _syntax_message(error)) from None
     except (LarkError, RecursionError) as error:
