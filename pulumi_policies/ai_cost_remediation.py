@@ -97,6 +97,14 @@ def _remediate(args: Any) -> dict[str, Any] | None:
     provider = None
     if args.provider is not None:
         provider = pack.snapshot_provider(args.provider)
+    # Analyze counts stack tags when the policy says so; a model tag that comes
+    # from them is there already, so remediation must see them too.
+    stack_tags = None
+    if policy.from_stack_tags:
+        stack_tags = {
+            str(key): str(value)
+            for key, value in (getattr(args, "stack_tags", None) or {}).items()
+        }
     resource = resolve(
         str(args.resource_type),
         str(args.name),
@@ -104,6 +112,7 @@ def _remediate(args: Any) -> dict[str, Any] | None:
         _readable(inputs),
         provider,
         policy.catalog(),
+        stack_tags,
     )
     if resource is None or resource.tags is None or resource.entry.tags is None:
         return None

@@ -1562,3 +1562,29 @@ def test_stack_tags_supply_required_tags_only_when_the_policy_says_so(tmp_path):
 
     assert without["CKV_AICOST_1"] == "failed"
     assert counted["CKV_AICOST_1"] == "passed"
+
+
+def test_remediation_sees_a_model_tag_that_stack_tags_supply(tmp_path):
+    model = "anthropic.claude-3-haiku-20240307-v1:0"
+    counting = tmp_path / "counting.yaml"
+    counting.write_text(
+        FIXTURE_POLICY.read_text().replace(
+            "  model_tag: ai-model", "  model_tag: ai-model\n  from_stack_tags: true"
+        )
+    )
+    resource = captured(
+        AGENT,
+        "agent",
+        {"foundationModel": model, "tags": {"cost-center": "cc-1234"}},
+    )
+
+    with Pack() as running:
+        levels = default_levels(running.info())
+        running.configure_stack({"owner": "platform", "ai-model": model})
+        configure(running, levels, FIXTURE_POLICY, changed_levels=REMEDIATE)
+        added = remediation_of(running, resource)
+        configure(running, levels, counting, changed_levels=REMEDIATE)
+        left = remediation_of(running, resource)
+
+    assert added is not None and added["tags"]["ai-model"] == model
+    assert left is None
