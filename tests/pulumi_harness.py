@@ -561,8 +561,15 @@ RULE_POLICIES = {
 }
 
 
+def catalog_entry(resource_type: str) -> Any:
+    """The catalog entry of a type token, version-suffixed azure-native ones too."""
+    from ai_cost_policy.pulumi_inputs import entry_for
+
+    return entry_for(load_catalog(), resource_type)[0]
+
+
 def address(resource_type: str, name: str) -> str:
-    entry = load_catalog().by_pulumi_type(resource_type)
+    entry = catalog_entry(resource_type)
     assert entry is not None, resource_type
     return f"{entry.terraform_type}.{name}"
 
@@ -600,7 +607,7 @@ def judge(pack: Pack, capture_: dict) -> dict[tuple[str, str], str]:
         for _, _, message in diagnostics(response):
             assert "can't run policy" not in message, message
         said = verdicts(response, RULE_POLICIES)
-        if load_catalog().by_pulumi_type(resource.type) is None:
+        if catalog_entry(resource.type) is None:
             # Not an AI resource: Terraform reports nothing on it either.
             assert set(said.values()) == {"not-applicable"}, (resource.name, said)
             continue

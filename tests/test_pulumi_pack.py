@@ -8,6 +8,7 @@ import json
 import subprocess
 import sys
 import textwrap
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -1288,6 +1289,41 @@ def test_stack_policy_checks_the_account_that_pays_for_untaggable_deployments(
         "na_search_embedding"
     ) in failure
     assert set(said) == {"fail_model_tag_misses_child"}
+
+
+def test_stack_policy_follows_an_azure_native_deployments_account_name(
+    pack, levels, captures
+):
+    program = PROGRAMS / "azure_azapi_deployments"
+    configure(
+        pack,
+        levels,
+        program.parent.parent.parent
+        / "terraform_fixtures"
+        / "azure_azapi_deployments/ai-cost-policy.yaml",
+    )
+    sent = resources(captures[program.name])
+    wrong = [
+        replace(
+            item,
+            inputs={
+                **item.inputs,
+                "tags": {**item.inputs["tags"], "ai-model": "gpt-4o-mini"},
+            },
+        )
+        if item.name == "pass_parent_account"
+        else item
+        for item in sent
+    ]
+
+    right = stack_messages(pack.analyze_stack(stack_request(sent)))
+    said = stack_messages(pack.analyze_stack(stack_request(wrong)))
+
+    assert right == {}
+    (failure,) = said["pass_parent_account"]
+    assert failure.startswith("ai-model-cost-tag-stack: ")
+    assert "'gpt-4o@2024-11-20'" in failure
+    assert "cannot be tagged: na_old_api_version" in failure
 
 
 def test_with_its_stack_policy_disabled_a_resource_policy_judges_alone(
