@@ -289,3 +289,79 @@ def test_tag_provenance_says_where_each_variable_was_set(tmp_path):
     source = resource.tags.tags["owner"].source
     assert f"var.team from {tmp_path / 'terraform.tfvars'}" in source
     assert f"var.cc from its default at {tmp_path / 'main.tf'}:2" in source
+
+
+def test_a_known_conditional_binds_looser_than_comparison(tmp_path):
+    write(
+        tmp_path,
+        {
+            "main.tf": 'variable "env" { default = "prod" }\n'
+            + agent(
+                "a",
+                model='var.env == "prod" ? "a.b-v1:0" : "c.d-v1:0"',
+                extra='tags = { environment = var.env != "prod" ? "bogus" : "prod" }',
+            )
+            + agent(
+                "each",
+                model='each.key == "x" ? "a.b-v1:0" : "c.d-v1:0"',
+                extra='for_each = toset(["x", "y"])',
+            )
+        },
+    )
+
+    found = resources(tmp_path)
+
+    assert found["aws_bedrockagent_agent.a"].models[0].written == Known("a.b-v1:0")
+    assert tag_values(found["aws_bedrockagent_agent.a"]) == {"environment": "prod"}
+    assert found['aws_bedrockagent_agent.each["x"]'].models[0].written == Known(
+        "a.b-v1:0"
+    )
+    assert found['aws_bedrockagent_agent.each["y"]'].models[0].written == Known(
+        "c.d-v1:0"
+    )
+
+
+def test_operators_follow_terraform_precedence_and_associativity(tmp_path):
+    cases = {
+        "mul_before_add": ("2 * 3 + 1", "7"),
+        "left_to_right": ("10 - 4 - 3", "3"),
+        "division": ("10 / 4", "2.5"),
+        "whole_division": ("10 / 2", "5"),
+        "remainder": ("7 % 4 * 2", "6"),
+        "and_before_or": ("true || false && false", "true"),
+        "or_then_and": ("(true || false) && false", "false"),
+        "compare_before_and": ("1 < 2 && 3 >= 3", "true"),
+        "arithmetic_before_compare": ("1 + 1 == 2", "true"),
+        "not_binds_tight": ("!false == true", "true"),
+        "negation": ("-2 * 3", "-6"),
+        "nested_conditional": ('1 > 2 ? "a" : 2 > 1 ? "b" : "c"', "b"),
+        "condition_with_or": ('false || true ? "yes" : "no"', "yes"),
+        "bool_is_not_number": ("true == 1", "false"),
+    }
+    tags = ", ".join(f'{key} = "${{{text}}}"' for key, (text, _) in cases.items())
+    write(tmp_path, {"main.tf": agent(extra=f"tags = {{ {tags} }}")})
+
+    values = tag_values(resources(tmp_path)["aws_bedrockagent_agent.a"])
+
+    assert values == {key: expected for key, (_, expected) in cases.items()}
+
+
+def test_a_known_operand_decides_logic_only_when_it_settles_it(tmp_path):
+    write(
+        tmp_path,
+        {
+            "main.tf": 'variable "on" {}\n'
+            + agent(
+                extra='tags = { a = false && var.on ? "x" : "y", '
+                'b = var.on || true ? "x" : "y", c = var.on && true ? "x" : "y", '
+                "d = 1 / 0 }"
+            )
+        },
+    )
+
+    values = tag_values(resources(tmp_path)["aws_bedrockagent_agent.a"])
+
+    assert values["a"] == "y"
+    assert values["b"] == "x"
+    assert isinstance(values["c"], Unknown)
+    assert isinstance(values["d"], Unknown)

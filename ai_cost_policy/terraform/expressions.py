@@ -12,6 +12,7 @@ guessed.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -289,31 +290,38 @@ class _Evaluator:
             return self.unknown(node, f"there is no element {index!r}")
 
     def _conditional(self, node: Tree) -> Any:
-        condition, yes, no = (self.value(child) for child in _expressions(node))
+        return self.value(_regroup(_flatten(node)))
+
+    def _binary_op(self, node: Tree) -> Any:
+        return self.value(_regroup(_flatten(node)))
+
+    def _ordered_conditional(self, node: Tree) -> Any:
+        condition = self.value(node.children[0])
         if isinstance(condition, bool):
-            return yes if condition else no
+            return self.value(node.children[1 if condition else 2])
         if not isinstance(condition, Unknown):
             return self.unknown(node, "the condition is not a boolean")
-        if yes == no and not isinstance(yes, Unknown):
+        yes, no = self.value(node.children[1]), self.value(node.children[2])
+        if type(yes) is type(no) and yes == no and not isinstance(yes, Unknown):
             return yes
         return self.unknown(node, f"its condition depends on {condition.expression}")
 
-    def _binary_op(self, node: Tree) -> Any:
-        left = self.value(node.children[0])
-        term = node.children[1]
-        operator = str(term.children[0].children[0])
-        right = self.value(_expressions(term)[-1])
+    def _ordered_operation(self, node: Tree) -> Any:
+        left_node, operator_node, right_node = node.children
+        operator = str(operator_node.children[0])
+        left, right = self.value(left_node), self.value(right_node)
+        if operator in ("&&", "||"):
+            # `false && x` is false whatever x turns out to be: the known side
+            # settles it, so the unknown one cannot change the result.
+            settles = operator == "||"
+            if left is settles or right is settles:
+                return settles
         if isinstance(left, Unknown) or isinstance(right, Unknown):
             return self.unknown(node, "it depends on a value that is unknown")
-        operations: dict[str, Callable[[Any, Any], Any]] = {
-            "==": lambda a, b: a == b,
-            "!=": lambda a, b: a != b,
-            "&&": lambda a, b: a and b,
-            "||": lambda a, b: a or b,
-        }
-        if operator in operations:
-            return operations[operator](left, right)
-        return self.unknown(node, NOT_EVALUATED)
+        result = _operate(operator, left, right)
+        if result is _INVALID:
+            return self.unknown(node, f"'{operator}' is not valid for these values")
+        return result
 
     def _unary_op(self, node: Tree) -> Any:
         operator = str(node.children[0])
@@ -423,6 +431,114 @@ def _closing_brace(text: str, start: int) -> int | None:
             if depth == 0:
                 return index
     return None
+
+
+# HCL's operator precedence, loosest first; the conditional is looser than all.
+# Checkov's grammar has none (it nests every operation to the right), so
+# operations are flattened and regrouped before they are evaluated.
+_PRECEDENCE = {
+    "||": 1,
+    "&&": 2,
+    "==": 3,
+    "!=": 3,
+    "<": 4,
+    ">": 4,
+    "<=": 4,
+    ">=": 4,
+    "+": 5,
+    "-": 5,
+    "*": 6,
+    "/": 6,
+    "%": 6,
+}
+_INVALID = object()
+
+
+@dataclass(frozen=True)
+class _Branches:
+    """``? yes :`` of a conditional, standing between its condition and no-branch."""
+
+    yes: Tree | Token
+
+
+def _flatten(node: Tree | Token) -> list[Any]:
+    """Operands, operators and conditional branches in the order they are written.
+
+    Parenthesised expressions stay whole: they are ``expr_term`` nodes.
+    """
+    if isinstance(node, Tree) and node.data == "binary_op":
+        term = node.children[1]
+        operand = _expressions(term)[-1]
+        return [*_flatten(node.children[0]), term.children[0], *_flatten(operand)]
+    if isinstance(node, Tree) and node.data == "conditional":
+        condition, yes, no = _expressions(node)
+        return [*_flatten(condition), _Branches(yes), *_flatten(no)]
+    return [node]
+
+
+def _regroup(items: list[Any]) -> Tree:
+    """Precedence climbing: left-associative operators, a right-nested conditional."""
+    position = 0
+
+    def climb(lowest: int) -> Any:
+        nonlocal position
+        left = items[position]
+        position += 1
+        while position < len(items):
+            item = items[position]
+            if isinstance(item, _Branches):
+                if lowest > 0:
+                    break
+                position += 1
+                left = Tree("ordered_conditional", [left, item.yes, climb(0)])
+                continue
+            level = _PRECEDENCE.get(str(item.children[0]), 0)
+            if level < lowest:
+                break
+            position += 1
+            left = Tree("ordered_operation", [left, item, climb(level + 1)])
+        return left
+
+    return climb(0)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _number(value: float) -> int | float:
+    # Terraform has one number type: 10 / 2 is 5, not 5.0.
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+def _operate(operator: str, left: Any, right: Any) -> Any:
+    if operator in ("==", "!="):
+        # A bool never equals a number in Terraform, though it does in Python.
+        same = type(left) is type(right) or (_is_number(left) and _is_number(right))
+        equal = same and left == right
+        return equal if operator == "==" else not equal
+    if operator in ("&&", "||"):
+        if not (isinstance(left, bool) and isinstance(right, bool)):
+            return _INVALID
+        return (left and right) if operator == "&&" else (left or right)
+    if not (_is_number(left) and _is_number(right)):
+        return _INVALID
+    if operator in ("/", "%") and right == 0:
+        return _INVALID
+    operations: dict[str, Callable[[Any, Any], Any]] = {
+        "<": lambda a, b: a < b,
+        ">": lambda a, b: a > b,
+        "<=": lambda a, b: a <= b,
+        ">=": lambda a, b: a >= b,
+        "+": lambda a, b: a + b,
+        "-": lambda a, b: a - b,
+        "*": lambda a, b: a * b,
+        "/": lambda a, b: _number(a / b),
+        # Terraform's remainder takes the sign of the dividend, as math.fmod does.
+        "%": lambda a, b: _number(math.fmod(a, b)),
+    }
+    operation = operations.get(operator)
+    return _INVALID if operation is None else operation(left, right)
 
 
 def _is_newline(child: Any) -> bool:
