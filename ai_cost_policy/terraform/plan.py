@@ -44,12 +44,15 @@ ENGINE = "terraform_plan"
 AFTER_APPLY = "known only after apply"
 SUPPORTED_FORMAT_MAJOR = "1"
 
-# Creates, in-place updates and both orders of replacement produce the object that
-# will exist after apply. Deletes, reads (data sources), no-ops and forgets do not
-# create or change anything that could carry cost.
+# A plan describes the whole desired state: every object that will exist after
+# apply is judged, whether the apply creates, updates, replaces or leaves it alone.
+# An unchanged endpoint without its cost tags fails the gate as it does in a scan of
+# the code, and Checkov, which reads planned_values, sees it too. Deletes, reads
+# (data sources) and forgets leave nothing behind that this plan manages.
 JUDGED_ACTIONS = {
     ("create",),
     ("update",),
+    ("no-op",),
     ("delete", "create"),
     ("create", "delete"),
 }
@@ -145,7 +148,7 @@ def load_plan(path: str | Path) -> PlanDocument | None:
 def resources_from_plan(
     plan: PlanDocument, path_for_report: str, catalog: Catalog | None = None
 ) -> list[AIResource]:
-    """The AI resources a plan creates, updates or replaces, in plan order.
+    """The AI resources the plan leaves in place after apply, in plan order.
 
     References between them are followed within the plan: an agent invoking a
     profile the same plan creates runs the profile's model, and an account carries

@@ -7,7 +7,9 @@
 #
 # For each scenario it:
 #   1. copies main.tf into a temporary directory (the repository never gets a
-#      .terraform/ directory or a lock file);
+#      .terraform/ directory or a lock file); a scenario's prior_state.tfstate, if
+#      it has one, becomes the local state there, so that objects which already
+#      exist plan as no-op, update or delete rather than create;
 #   2. adds zz_offline_override.tf, giving every provider block (aliased ones too)
 #      dummy credentials and the skip flags, so planning needs no AWS account;
 #   3. runs `terraform init` against the mirror only, then
@@ -154,6 +156,9 @@ generate() {
 
   mkdir -p "$dir"
   cp -r "$source_dir"/. "$dir"/
+  if [[ -f "$dir/prior_state.tfstate" ]]; then
+    mv "$dir/prior_state.tfstate" "$dir/terraform.tfstate"
+  fi
   write_override "$source_dir" "$dir"
 
   terraform -chdir="$dir" init -input=false -backend=false >/dev/null
