@@ -6,13 +6,13 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ai_cost_policy import __version__
 from ai_cost_policy.paths import checks_dir, pack_dir
 
 if TYPE_CHECKING:
-    from ai_cost_policy.policy import Policy
+    from ai_cost_policy.scan import ScanResult
 
 EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
 
@@ -47,22 +47,6 @@ class _Assign(argparse.Action):
         namespace.assignments = assignments
 
 
-def _policy(args: argparse.Namespace, paths: list[Path]) -> Policy:
-    """The policy for a scan of ``paths``, announced on stderr when it is the default.
-
-    Raises PolicyError for an invalid policy file.
-    """
-    from ai_cost_policy.policy import find_policy
-
-    # A path that does not exist is reported by the scan itself; it must not
-    # also make the policy lookup disagree.
-    existing = [path for path in paths if path.exists()]
-    policy, announcement = find_policy(existing, explicit=args.config)
-    if announcement:
-        print(announcement, file=sys.stderr)
-    return policy
-
-
 def _write(output: str, destination: str | None, summary: str) -> int | None:
     """Print the report, or write it to ``destination``; an exit code on failure."""
     if not destination:
@@ -79,26 +63,33 @@ def _write(output: str, destination: str | None, summary: str) -> int | None:
     return None
 
 
-def _scanned(args: argparse.Namespace) -> tuple[Any, Any] | int:
-    """The policy and the scan result for the paths, or the exit code of a failure."""
-    from ai_cost_policy.policy import PolicyError
+def _scanned(args: argparse.Namespace) -> ScanResult | int:
+    """The scan result for the paths, or the exit code of a failure.
+
+    Each root module and plan is judged by its own policy (``PolicyLookup``); the
+    embedded default, where it applied, is announced on stderr.
+    """
+    from ai_cost_policy.policy import PolicyError, PolicyLookup
     from ai_cost_policy.scan import scan_paths
 
-    paths = [Path(path) for path in args.paths]
     try:
-        policy = _policy(args, paths)
+        lookup = PolicyLookup(explicit=args.config)
     except PolicyError as error:
         return _error(str(error))
-    return policy, scan_paths(paths, policy, args.assignments or [])
+    result = scan_paths(
+        [Path(path) for path in args.paths], lookup, args.assignments or []
+    )
+    if lookup.announcement:
+        print(lookup.announcement, file=sys.stderr)
+    return result
 
 
 def _scan(args: argparse.Namespace) -> int:
     from ai_cost_policy.report import FORMATS, summary_line
 
-    scanned = _scanned(args)
-    if isinstance(scanned, int):
-        return scanned
-    _, result = scanned
+    result = _scanned(args)
+    if isinstance(result, int):
+        return result
     output = FORMATS[args.format](result)
     failed_to_write = _write(output, args.output, summary_line(result))
     if failed_to_write is not None:
@@ -114,11 +105,10 @@ def _scan(args: argparse.Namespace) -> int:
 def _inventory(args: argparse.Namespace) -> int:
     from ai_cost_policy.inventory import FORMATS, inventory, summary_line
 
-    scanned = _scanned(args)
-    if isinstance(scanned, int):
-        return scanned
-    policy, result = scanned
-    items = inventory(result, policy)
+    result = _scanned(args)
+    if isinstance(result, int):
+        return result
+    items = inventory(result)
     output = FORMATS[args.format](items, result)
     failed_to_write = _write(output, args.output, summary_line(items, result))
     if failed_to_write is not None:

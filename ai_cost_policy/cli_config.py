@@ -61,7 +61,7 @@ def add_config_commands(subparsers: Any) -> None:
         nargs="*",
         metavar="PATH",
         help="the paths a scan would judge; the policy is looked up from them "
-        "(default: the current directory)",
+        "(default: the current directory). A single .yaml file is shown itself",
     )
     show.set_defaults(handler=show_command)
 
@@ -107,9 +107,14 @@ def show_command(args: argparse.Namespace) -> int:
     if missing:
         _note(f"error: {missing[0]}: no such file or directory")
         return EXIT_ERROR
+    paths, explicit = args.paths, args.config
+    # `config show ai-cost-policy.yaml` means that file, as `config validate FILE`
+    # does: a scan never reads YAML, so there is no other sensible reading.
+    if explicit is None and len(paths) == 1 and _is_yaml(paths[0]):
+        paths, explicit = [], paths[0]
     try:
         policy, announcement = find_policy(
-            args.paths or ["."], explicit=args.config, environ=os.environ
+            paths or ["."], explicit=explicit, environ=os.environ
         )
     except PolicyError as error:
         return _report(error)
@@ -119,6 +124,10 @@ def show_command(args: argparse.Namespace) -> int:
         _note(f"effective policy from {policy.source}")
     sys.stdout.write(render_yaml(policy))
     return EXIT_OK
+
+
+def _is_yaml(path: str) -> bool:
+    return Path(path).is_file() and Path(path).suffix in (".yaml", ".yml")
 
 
 def init_command(args: argparse.Namespace) -> int:

@@ -214,18 +214,6 @@ def scan_arguments(targets: Targets) -> list[str]:
     return paths + [display_path(plan) for plan in targets.plans]
 
 
-def _policy_groups(paths: Sequence[str], config: str | None) -> list[list[str]]:
-    """Paths grouped by the policy file that governs them, one scan per group."""
-    from ai_cost_policy.policy.lookup import ENVIRONMENT_VARIABLE, nearest_policy_file
-
-    if config or os.environ.get(ENVIRONMENT_VARIABLE):
-        return [list(paths)]
-    groups: dict[str | None, list[str]] = {}
-    for path in paths:
-        groups.setdefault(nearest_policy_file(Path(path)), []).append(path)
-    return [groups[key] for key in sorted(groups, key=lambda key: key or "")]
-
-
 def _hook(args: argparse.Namespace) -> int:
     from ai_cost_policy.cli import main
 
@@ -246,11 +234,8 @@ def _hook(args: argparse.Namespace) -> int:
     options = ["--format", args.format]
     if args.config:
         options += ["--config", args.config]
-    exit_code = 0
-    for paths in _policy_groups(scan_arguments(targets), args.config):
-        exit_code = max(exit_code, main(["scan", *options, "--", *paths]))
-        sys.stdout.flush()
-    return exit_code
+    # One scan: it judges each root and plan by its own nearest policy file.
+    return main(["scan", *options, "--", *scan_arguments(targets)])
 
 
 def add_hook_command(subparsers: Any) -> None:

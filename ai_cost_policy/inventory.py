@@ -182,8 +182,13 @@ def item(resource: AIResource, policy: Policy) -> InventoryItem:
     )
 
 
-def inventory(result: ScanResult, policy: Policy) -> list[InventoryItem]:
-    items = [item(resource, policy) for resource in result.resources]
+def inventory(result: ScanResult) -> list[InventoryItem]:
+    """Every AI resource of the scan, seen through the policy that judged it."""
+    items = [
+        item(resource, policy)
+        for policy, resources in result.judged
+        for resource in resources
+    ]
     return sorted(items, key=lambda i: (i.file or "", i.line or 0, i.address))
 
 

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ai_cost_policy.catalog import Catalog
-from ai_cost_policy.engine import evaluate
-from ai_cost_policy.policy import Policy
+from ai_cost_policy.engine import evaluate, sort_findings
+from ai_cost_policy.policy import Policy, PolicyError
 from ai_cost_policy.resource import AIResource
 from ai_cost_policy.rules import Finding
 from ai_cost_policy.terraform.module import (
@@ -38,12 +37,27 @@ class ScanError:
     message: str
 
 
+# The policy of a root module or plan, by its path; raises PolicyError when the
+# policy file that governs it cannot be used.
+PolicyFor = Callable[[Path], Policy]
+
+
 @dataclass
 class ScanResult:
     findings: list[Finding] = field(default_factory=list)
     resources: list[AIResource] = field(default_factory=list)
     errors: list[ScanError] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # Each policy that judged part of the scan, with the resources it judged.
+    judged: list[tuple[Policy, list[AIResource]]] = field(default_factory=list)
+
+    def add(self, policy: Policy, resources: Sequence[AIResource]) -> None:
+        self.resources.extend(resources)
+        for known, judged in self.judged:
+            if known is policy:
+                judged.extend(resources)
+                return
+        self.judged.append((policy, list(resources)))
 
     def error(self, file: str, message: str) -> None:
         if ScanError(file, message) not in self.errors:
@@ -116,7 +130,7 @@ def _looks_like_plan(path: Path, result: ScanResult) -> bool:
     return b'"format_version"' in head and b'"planned_values"' in head
 
 
-def _scan_plan(path: Path, result: ScanResult, catalog: Catalog) -> None:
+def _scan_plan(path: Path, result: ScanResult, policy: Policy) -> None:
     shown = display_path(path)
     try:
         plan = load_plan(path)
@@ -127,28 +141,28 @@ def _scan_plan(path: Path, result: ScanResult, catalog: Catalog) -> None:
                 "make one with terraform show -json",
             )
             return
-        result.resources.extend(resources_from_plan(plan, shown, catalog))
+        result.add(policy, resources_from_plan(plan, shown, policy.catalog()))
     except PlanError as error:
         result.error(shown, error.message)
 
 
 def _root_modules(
-    directories: Iterable[Path],
+    directories: dict[Path, Policy],
     result: ScanResult,
     assignments: Sequence[Assignment],
-    catalog: Catalog,
 ) -> None:
     resolved = {
-        directory: resolve_root_module(directory, assignments, catalog)
-        for directory in directories
+        directory: resolve_root_module(directory, assignments, policy.catalog())
+        for directory, policy in directories.items()
     }
     # A directory that another scanned directory calls as a local module is judged
-    # through its caller (with the caller's inputs and providers), not on its own.
+    # through its caller (with the caller's inputs, providers and policy), not on
+    # its own.
     called = {path for module in resolved.values() for path in module.module_dirs}
     for directory, module in sorted(resolved.items()):
         if directory in called:
             continue
-        result.resources.extend(module.resources)
+        result.add(directories[directory], module.resources)
         for note in module.notes:
             result.note(note)
         for error in module.errors:
@@ -156,11 +170,45 @@ def _root_modules(
             result.error(error.file, where + error.message)
 
 
+def _governed(
+    paths: Sequence[Path], policy_for: PolicyFor, result: ScanResult
+) -> dict[Path, Policy]:
+    """Each path with its policy; a path whose policy file is invalid is an error.
+
+    The error names the policy file, the line and the key, and which paths were
+    not judged because of it: nothing is left out silently.
+    """
+    governed: dict[Path, Policy] = {}
+    failed: dict[PolicyError, list[str]] = {}
+    for path in paths:
+        try:
+            governed[path] = policy_for(path)
+        except PolicyError as error:
+            failed.setdefault(error, []).append(display_path(path))
+    for error, skipped in failed.items():
+        where = f"line {error.line}: " if error.line else ""
+        key = f"{error.key}: " if error.key else ""
+        result.error(
+            error.file,
+            f"{where}{key}{error.message}; not judged under this policy file: "
+            + ", ".join(skipped),
+        )
+    return governed
+
+
 def scan_paths(
     paths: Sequence[Path],
-    policy: Policy,
+    policy: Policy | PolicyFor,
     assignments: Sequence[Assignment] = (),
 ) -> ScanResult:
+    """Judge the Terraform code and plans in ``paths``.
+
+    ``policy`` is one policy for everything, or a lookup that gives each root
+    module and plan its own (``PolicyLookup``).
+    """
+    policy_for: PolicyFor = (
+        (lambda _path: policy) if isinstance(policy, Policy) else policy
+    )
     result = ScanResult()
     directories: list[Path] = []
     plans: list[Path] = []
@@ -179,21 +227,33 @@ def scan_paths(
         else:
             plans.append(path)
 
-    for plan in sorted(set(plans)):
-        _scan_plan(plan, result, policy.catalog())
+    unique_plans = sorted({plan.resolve(): plan for plan in plans}.items())
+    governed_plans = _governed([plan for _, plan in unique_plans], policy_for, result)
+    for plan, plan_policy in governed_plans.items():
+        _scan_plan(plan, result, plan_policy)
     unique = sorted({directory.resolve() for directory in directories})
-    _root_modules(unique, result, assignments, policy.catalog())
+    _root_modules(_governed(unique, policy_for, result), result, assignments)
     if assignments and not unique:
         result.note("--var and --var-file apply to Terraform code; no code was scanned")
 
-    result.findings = evaluate(result.resources, policy)
-    for platform in sorted({resource.platform for resource in result.resources}):
-        if not policy.governs(platform):
-            result.note(
-                f"platform '{platform}' is not governed by the policy (no "
-                f"models.{platform}.approved list): any {platform} model passes "
-                "CKV_AICOST_2"
-            )
+    findings: list[Finding] = []
+    for judging, resources in result.judged:
+        findings += evaluate(resources, judging)
+        # Only where a model is configured: a resource without one passes no model.
+        used = {resource.platform for resource in resources if resource.models}
+        for platform in sorted(used):
+            if not judging.governs(platform):
+                result.note(
+                    f"platform '{platform}' is not governed by the policy "
+                    f"{_named(judging, result)}(no models.{platform}.approved "
+                    f"list): any {platform} model passes CKV_AICOST_2"
+                )
+    result.findings = sort_findings(findings)
     if not result.resources and not result.errors:
         result.note("no AI resources found in the scanned paths")
     return result
+
+
+def _named(policy: Policy, result: ScanResult) -> str:
+    """The policy's source, where more than one policy judged the scan."""
+    return f"{policy.source} " if len(result.judged) > 1 else ""

@@ -70,7 +70,7 @@ def test_validate_accepts_a_valid_file_and_summarises_it(repo: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert result.stdout == (
         f"{FIXTURE_POLICY}: valid (requires tags: cost-center, owner; model tag: "
-        "ai-model; governs: bedrock; unknown: warn)\n"
+        "ai-model; governs: bedrock, azure, vertex; unknown: warn)\n"
     )
 
 
@@ -169,6 +169,24 @@ def test_show_with_config_uses_that_file(repo: Path) -> None:
         "anthropic.claude-3-*",
         "anthropic.claude-sonnet-4-*",
     ]
+
+
+def test_show_of_a_single_yaml_file_shows_that_file(repo: Path) -> None:
+    named = run("config", "show", str(FIXTURE_POLICY), cwd=repo)
+    configured = run("config", "show", "--config", str(FIXTURE_POLICY), cwd=repo)
+
+    assert named.returncode == 0
+    assert named.stdout == configured.stdout
+    assert f"effective policy from {FIXTURE_POLICY}" in named.stderr
+
+
+def test_an_empty_config_option_is_an_error_not_a_fallback(repo: Path) -> None:
+    for command in (["scan", "."], ["inventory", "."], ["config", "show"]):
+        result = run(*command, "--config", "", cwd=repo)
+
+        assert result.returncode == 2, command
+        assert "--config: empty; name a policy file" in result.stderr, command
+        assert "embedded" not in result.stderr, command
 
 
 def test_show_of_the_default_announces_it_and_prints_a_starter_file(

@@ -71,13 +71,19 @@ def test_malformed_policy_file_exits_2_naming_file_line_and_key(tmp_path):
     policy = tmp_path / "repo" / "ai-cost-policy.yaml"
     policy.write_text("version: 1\ntags:\n  requird:\n    owner: {}\n")
 
-    completed = run_scan(str(scenario))
+    completed = run_scan("--format", "json", str(scenario))
+    report = json.loads(completed.stdout)
 
+    # The report says which file, where, and which roots were left unjudged.
     assert completed.returncode == 2
-    assert completed.stdout == ""
-    assert f"{policy}:3" in completed.stderr
-    assert "tags.requird" in completed.stderr
-    assert "did you mean 'required'" in completed.stderr
+    assert report["findings"] == []
+    assert report["errors"] == [
+        {
+            "file": str(policy),
+            "message": "line 3: tags.requird: unknown key; did you mean "
+            f"'required'?; not judged under this policy file: {scenario}",
+        }
+    ]
     assert "Traceback" not in completed.stderr
 
 
@@ -195,3 +201,95 @@ def test_checks_dir_prints_the_shipped_checks():
 
     assert completed.returncode == 0
     assert (REPO / "checks").samefile(completed.stdout.strip())
+
+
+# --- One scan, a policy per folder ----------------------------------------------
+
+AGENT = """\
+resource "aws_bedrockagent_agent" "{name}" {{
+  agent_name              = "{name}"
+  agent_resource_role_arn = "arn:aws:iam::111122223333:role/agent"
+  foundation_model        = "anthropic.claude-3-haiku-20240307-v1:0"
+  tags = {{
+    cost-center = "cc-1234"
+    owner       = "ml-team"
+    ai-model    = "anthropic.claude-3-haiku-20240307-v1:0"
+  }}
+}}
+"""
+
+
+def team_repository(tmp_path, team_b_policy):
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    (repo / "ai-cost-policy.yaml").write_text("version: 1\n")
+    for team in ("team-a", "team-b"):
+        (repo / team).mkdir()
+        (repo / team / "main.tf").write_text(AGENT.format(name=team.replace("-", "_")))
+    (repo / "team-b" / "ai-cost-policy.yaml").write_text(team_b_policy)
+    return repo
+
+
+def test_a_scan_of_a_tree_judges_each_root_by_its_nearest_policy_file(tmp_path):
+    repo = team_repository(
+        tmp_path,
+        "version: 1\ntags:\n  required:\n    team: {}\n",
+    )
+
+    completed = run_scan("--format", "json", ".", cwd=repo)
+    report = json.loads(completed.stdout)
+
+    assert completed.returncode == 1
+    failed = {
+        (finding["resource"], finding["message"])
+        for finding in report["findings"]
+        if finding["verdict"] == "failed"
+    }
+    # team-a is judged by the repository's policy and passes; team-b by its own.
+    assert failed == {
+        ("aws_bedrockagent_agent.team_b", "required tag 'team' is missing")
+    }
+
+
+def test_an_invalid_policy_file_in_a_folder_stops_only_the_roots_it_governs(tmp_path):
+    repo = team_repository(tmp_path, "version: 1\ntagz: {}\n")
+
+    completed = run_scan("--format", "json", ".", cwd=repo)
+    report = json.loads(completed.stdout)
+
+    assert completed.returncode == 2
+    assert report["errors"] == [
+        {
+            "file": "team-b/ai-cost-policy.yaml",
+            "message": "line 2: tagz: unknown key; did you mean 'tags'?; not "
+            "judged under this policy file: team-b",
+        }
+    ]
+    assert {finding["resource"] for finding in report["findings"]} == {
+        "aws_bedrockagent_agent.team_a"
+    }
+
+
+def test_the_same_plan_named_twice_is_judged_once():
+    plan = "terraform_fixtures/plans/agent_missing_tag.json"
+
+    once, _ = scan_json(plan)
+    twice, _ = scan_json(plan, "./" + plan)
+
+    assert twice["findings"] == once["findings"]
+
+
+def test_an_ungoverned_platform_is_noted_only_where_a_model_is_used(tmp_path):
+    root = tmp_path / "repo"
+    (root / ".git").mkdir(parents=True)
+    (root / "main.tf").write_text(
+        'resource "google_vertex_ai_endpoint" "ep" {\n'
+        '  name     = "ep"\n  location = "us-central1"\n'
+        '  labels   = { cost-center = "cc-1234", owner = "ml" }\n}\n'
+        + AGENT.format(name="agent")
+    )
+
+    completed = run_scan(".", cwd=root)
+
+    assert "platform 'bedrock' is not governed" in completed.stdout
+    assert "platform 'vertex'" not in completed.stdout

@@ -13,7 +13,6 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -286,7 +285,9 @@ def test_hook_with_nothing_to_judge_exits_0(tmp_path, capsys):
     assert "nothing to judge" in capsys.readouterr().err
 
 
-def test_roots_under_different_policy_files_are_scanned_separately(tmp_path, capsys):
+def test_roots_under_different_policy_files_are_each_judged_by_their_own(
+    tmp_path, capsys
+):
     make_repository(
         tmp_path,
         {
@@ -302,11 +303,12 @@ def test_roots_under_different_policy_files_are_scanned_separately(tmp_path, cap
 
     assert exit_code == 1
     assert "different policies" not in output.err
-    assert output.out.count("Summary:") == 2
-    assert "required tag 'team' is missing" in output.out
+    assert output.out.count("Summary:") == 1  # one report for both roots
+    assert output.out.count("required tag 'team' is missing") == 1
+    assert output.out.count("required tag 'owner' is missing") == 1
 
 
-def test_hook_imports_no_checkov_and_starts_fast(tmp_path):
+def test_hook_imports_neither_checkov_nor_pulumi(tmp_path):
     make_repository(
         tmp_path,
         {"infra/prod/main.tf": ROOT_WITH_DEFAULT_TAGS, "modules/ai/main.tf": ""},
@@ -317,16 +319,14 @@ def test_hook_imports_no_checkov_and_starts_fast(tmp_path):
         "print(sorted({name.split('.')[0] for name in sys.modules}), code)"
     )
 
-    started = time.monotonic()
+    # Its speed is benchmarks/run.py's to measure; what keeps it fast is here.
     completed = subprocess.run(
         [sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True
     )
-    elapsed = time.monotonic() - started
 
     assert "judging infra/prod (calls modules/ai, changed)" in completed.stderr
     assert "'checkov'" not in completed.stdout
     assert "'pulumi'" not in completed.stdout
-    assert elapsed < 3, f"the hook took {elapsed:.1f}s on a two-module repository"
 
 
 # The real tool, end to end ----------------------------------------------------------

@@ -174,6 +174,11 @@ def test_inventory_shows_model_as_written_and_canonical(
         (
             "azurerm_cognitive_deployment.na_chat",
             "terraform_fixtures/azure_deployment_cost_on_account/main.tf",
+            "approved",  # by the scenario's own policy file, nearest to it
+        ),
+        (
+            "aws_sagemaker_model.pass_hf_model",
+            "terraform_fixtures/aws_sagemaker_huggingface_endpoint/main.tf",
             "not governed",
         ),
         (

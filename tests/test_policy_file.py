@@ -97,11 +97,13 @@ def test_source_is_the_path_as_given(tmp_path: Path, monkeypatch) -> None:
     )
 
 
-def test_fixture_policy_governs_bedrock_only() -> None:
+def test_fixture_policy_governs_the_three_model_platforms() -> None:
     policy = load_policy_file(FIXTURE_POLICY)
 
     assert policy.governs("bedrock")
-    assert not policy.governs("azure")
+    assert policy.governs("azure")
+    assert policy.governs("vertex")
+    assert not policy.governs("sagemaker")
     assert policy.denied == ("*deepseek*",)
 
 

@@ -36,6 +36,34 @@ def test_scan_gives_the_expected_verdicts_for_plans(plan):
     assert report_verdicts(report) == expected_verdicts(expected)
 
 
+def test_a_scan_of_the_whole_tree_gives_every_verdict_file_its_verdicts():
+    # What `make example` runs: each folder judged by its nearest policy file, in
+    # one scan, must agree with the scenario-by-scenario verdicts.
+    report, _ = scan_json(FIXTURES.name)
+    found: dict[str, dict[tuple[str, str], str]] = {}
+    for finding in report["findings"]:
+        relative = finding["file"].removeprefix(f"{FIXTURES.name}/")
+        where = relative if relative.startswith("plans/") else relative.split("/")[0]
+        found.setdefault(where, {})[(finding["resource"], finding["rule"])] = finding[
+            "verdict"
+        ]
+
+    expected = {
+        scenario.name: expected_verdicts(scenario / "expected.yaml")
+        for scenario in scenarios()
+    }
+    expected.update(
+        {
+            f"plans/{plan.name}": expected_verdicts(
+                plan.with_name(plan.stem + ".expected.yaml")
+            )
+            for plan in plan_files()
+        }
+    )
+    assert report["errors"] == []
+    assert found == expected
+
+
 @pytest.fixture(scope="module")
 def checkov_results():
     return checkov_verdicts(

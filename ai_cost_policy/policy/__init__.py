@@ -12,6 +12,7 @@ from ai_cost_policy.policy.lookup import (
     DEFAULT_ANNOUNCEMENT,
     ENVIRONMENT_VARIABLE,
     POLICY_FILE_NAME,
+    PolicyLookup,
     find_policy,
 )
 from ai_cost_policy.policy.model import Policy, TagRequirement
@@ -24,6 +25,7 @@ __all__ = [
     "SCHEMA",
     "Policy",
     "PolicyError",
+    "PolicyLookup",
     "TagRequirement",
     "apply_overrides",
     "default_policy",

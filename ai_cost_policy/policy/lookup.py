@@ -43,8 +43,8 @@ def find_policy(
     paths that would be judged by different policies are an error rather than a
     silent choice. No paths means the current directory.
     """
-    if explicit is not None and str(explicit) != "":
-        return load_policy_file(explicit, named_by="--config"), None
+    if explicit is not None:
+        return load_policy_file(_named(explicit), named_by="--config"), None
     environ = os.environ if environ is None else environ
     named = environ.get(ENVIRONMENT_VARIABLE, "")
     if named:
@@ -58,6 +58,17 @@ def find_policy(
     if only is None:
         return default_policy(), DEFAULT_ANNOUNCEMENT
     return load_policy_file(only), None
+
+
+def _named(explicit: str | Path) -> str | Path:
+    # An empty --config is most often an unset CI variable: a silent fallback to
+    # the lookup would judge with a policy nobody chose.
+    if str(explicit) == "":
+        raise PolicyError(
+            "--config",
+            "empty; name a policy file, or leave the option out to look one up",
+        )
+    return explicit
 
 
 def nearest_policy_file(path: Path) -> str | None:
@@ -99,3 +110,53 @@ def _disagreement(found: Mapping[str, str | None]) -> PolicyError:
         + f". Scan them separately, or name one policy with --config or "
         f"{ENVIRONMENT_VARIABLE}",
     )
+
+
+class PolicyLookup:
+    """The policy of each root module and plan in a scan, each file loaded once.
+
+    ``--config`` or the environment variable name one policy for everything, and an
+    invalid one stops the scan before it starts (the constructor raises). Otherwise
+    every root module and plan is judged by the policy file nearest to it, so a
+    repository can keep one policy per team folder and a scan of the whole tree
+    gives each folder the verdicts a scan of that folder alone would: the Checkov
+    checks look up the same way. An invalid file found so raises for the paths it
+    governs only.
+    """
+
+    def __init__(
+        self,
+        explicit: str | Path | None = None,
+        environ: Mapping[str, str] | None = None,
+    ) -> None:
+        self._fixed: Policy | None = None
+        if explicit is not None:
+            self._fixed = load_policy_file(_named(explicit), named_by="--config")
+        else:
+            environ = os.environ if environ is None else environ
+            named = environ.get(ENVIRONMENT_VARIABLE, "")
+            if named:
+                self._fixed = load_policy_file(named, named_by=ENVIRONMENT_VARIABLE)
+        self._loaded: dict[str | None, Policy | PolicyError] = {}
+
+    def __call__(self, path: Path) -> Policy:
+        """The policy for the root module or plan at ``path``; PolicyError if bad."""
+        if self._fixed is not None:
+            return self._fixed
+        file = nearest_policy_file(path)
+        if file not in self._loaded:
+            try:
+                self._loaded[file] = (
+                    default_policy() if file is None else load_policy_file(file)
+                )
+            except PolicyError as error:
+                self._loaded[file] = error
+        found = self._loaded[file]
+        if isinstance(found, PolicyError):
+            raise found
+        return found
+
+    @property
+    def announcement(self) -> str | None:
+        """What to say on stderr once the scan is done: whether the default applied."""
+        return DEFAULT_ANNOUNCEMENT if None in self._loaded else None
