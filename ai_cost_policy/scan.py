@@ -8,6 +8,8 @@ is either obvious or said in a note.
 
 from __future__ import annotations
 
+import codecs
+import json
 import os
 import stat
 from collections.abc import Callable, Sequence
@@ -26,8 +28,7 @@ from ai_cost_policy.terraform.module import (
 )
 from ai_cost_policy.terraform.plan import PlanError, load_plan, resources_from_plan
 
-# How much of a JSON file is read to tell whether it looks like a Terraform plan:
-# `variables` come before `planned_values` and can be long.
+# How much of a JSON file is read at a time to tell whether it is a Terraform plan.
 PLAN_SNIFF_BYTES = 1024 * 1024
 
 
@@ -100,7 +101,7 @@ def _walk(root: Path, result: ScanResult) -> _Found:
             for name in subdirectories
             if name not in SKIPPED_DIRECTORIES and not (here / name).is_symlink()
         )
-        if any(name.endswith(".tf") for name in files):
+        if any(name.endswith((".tf", ".tf.json")) for name in files):
             found.directories.append(here)
         found.plans.extend(
             here / name
@@ -115,19 +116,35 @@ def _looks_like_plan(path: Path, result: ScanResult) -> bool:
 
     Repositories hold many JSON files that are not plans (and some that are not
     even valid JSON, such as tsconfig.json with comments); only one that names a
-    plan's keys is a plan, and then every problem with it is an error.
+    plan's keys is a plan, and then every problem with it is an error. The keys are
+    looked for in the file's own encoding (PowerShell writes UTF-16) and through
+    the whole file: `variables` come before `planned_values` and can be long.
     """
+    keys = {b'"format_version"', b'"planned_values"'}
     try:
         if not stat.S_ISREG(path.stat().st_mode):
             return False
         with path.open("rb") as handle:
             head = handle.read(PLAN_SNIFF_BYTES)
+            encoding = json.detect_encoding(head)
+            if encoding != "utf-8" and not head.startswith(codecs.BOM_UTF8):
+                # Rare; read it whole, as the plan loader would.
+                text = (head + handle.read()).decode(encoding, errors="replace")
+                return all(key.decode() in text for key in keys)
+            seen: set[bytes] = set()
+            # Each chunk keeps the previous one's tail, so a key is never split.
+            tail = b""
+            while head and seen != keys:
+                window = tail + head
+                seen |= {key for key in keys if key in window}
+                tail = window[-32:]
+                head = handle.read(PLAN_SNIFF_BYTES)
     except OSError as error:
         result.error(display_path(path), f"cannot read file: {error.strerror}")
         return False
     # A state file (`terraform show -json` of a state) has `values`, not
     # `planned_values`: it is not a plan and not an error.
-    return b'"format_version"' in head and b'"planned_values"' in head
+    return seen == keys
 
 
 def _scan_plan(path: Path, result: ScanResult, policy: Policy) -> None:
@@ -222,7 +239,7 @@ def scan_paths(
             found = _walk(path, result)
             directories += found.directories
             plans += found.plans
-        elif path.suffix == ".tf":
+        elif path.name.endswith((".tf", ".tf.json")):
             directories.append(path.parent)
         else:
             plans.append(path)

@@ -293,3 +293,27 @@ def test_an_ungoverned_platform_is_noted_only_where_a_model_is_used(tmp_path):
 
     assert "platform 'bedrock' is not governed" in completed.stdout
     assert "platform 'vertex'" not in completed.stdout
+
+
+def test_terraform_json_configuration_is_an_error_not_a_silent_pass(tmp_path):
+    root = tmp_path / "repo"
+    (root / "json-only").mkdir(parents=True)
+    (root / ".git").mkdir()
+    (root / "json-only" / "main.tf.json").write_text(
+        '{"resource": {"aws_bedrockagent_agent": {"x": '
+        '{"foundation_model": "deepseek.r1-v1:0"}}}}'
+    )
+
+    for target in ("json-only", "json-only/main.tf.json"):
+        completed = run_scan("--format", "json", target, cwd=root)
+        report = json.loads(completed.stdout)
+
+        assert completed.returncode == 2, target
+        assert report["errors"] == [
+            {
+                "file": "json-only/main.tf.json",
+                "message": "Terraform JSON configuration (.tf.json) is not read, "
+                "so its resources are not judged; scan the plan (terraform show "
+                "-json) instead",
+            }
+        ], target

@@ -170,6 +170,33 @@ def test_a_directory_scan_reads_only_json_that_looks_like_a_plan(tmp_path):
     assert [Path(file).name for file in files] == ["tfplan.out.json"]
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-8-sig"])
+def test_a_directory_scan_finds_a_plan_written_by_powershell(tmp_path, encoding):
+    # Windows PowerShell's `>` writes UTF-16 with a byte order mark.
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "plan.json").write_text(GOOD.read_text("utf-8"), encoding)
+
+    report, completed = scan(str(tmp_path))
+
+    assert completed.returncode == 1, report
+    assert report_verdicts(report) == GOOD_VERDICTS
+
+
+def test_a_directory_scan_finds_a_plan_whose_variables_come_first_and_are_long(
+    tmp_path,
+):
+    (tmp_path / ".git").mkdir()
+    plan = json.loads(GOOD.read_text("utf-8"))
+    long = {"variables": {"blob": {"value": "x" * (3 * 1024 * 1024)}}}
+    write(tmp_path / "plan.json", {**long, **plan})
+    assert (tmp_path / "plan.json").read_bytes().find(b'"planned_values"') > 3e6
+
+    report, completed = scan(str(tmp_path))
+
+    assert completed.returncode == 1, report
+    assert report_verdicts(report) == GOOD_VERDICTS
+
+
 def test_a_state_json_met_in_a_directory_is_not_read_as_a_plan(tmp_path):
     # `terraform show -json` without a plan file prints the state: format_version
     # and terraform_version, but values instead of planned_values.

@@ -96,8 +96,16 @@ def _load(directory: Path, result: ModuleResult) -> list[ParsedFile]:
     parsed, overrides = [], []
     for path in names:
         if path.name.endswith(".tf.json"):
-            result.notes.append(
-                f"{display_path(path)}: Terraform JSON configuration is not read yet"
+            # An error, not a note: the resources in it are not judged, and a gate
+            # that passes what it did not read would let anything through.
+            result.errors.append(
+                HclError(
+                    display_path(path),
+                    None,
+                    "Terraform JSON configuration (.tf.json) is not read, so its "
+                    "resources are not judged; scan the plan (terraform show "
+                    "-json) instead",
+                )
             )
         if not path.name.endswith(".tf"):
             continue
