@@ -182,13 +182,27 @@ def test_junit_has_one_suite_per_rule_and_one_case_per_finding(junit, fixtures_r
     }
 
     assert sorted(suite.name for suite in junit) == sorted(
-        f"{rule} {RULES_BY_ID[rule].pulumi_name}"
-        for rule in {f["rule"] for f in fixtures_report["findings"]}
+        [
+            f"{rule} {RULES_BY_ID[rule].pulumi_name}"
+            for rule in {f["rule"] for f in fixtures_report["findings"]}
+        ]
+        + ["ai-cost-policy: notes"]
     )
     assert cases == {
         (f["rule"], f["resource"], f["file"]) for f in fixtures_report["findings"]
     }
     assert sum(suite.tests for suite in junit) == len(fixtures_report["findings"])
+
+
+def test_junit_carries_the_scans_notes_without_counting_them_as_tests(
+    junit, fixtures_report
+):
+    (notes,) = [suite for suite in junit if suite.name == "ai-cost-policy: notes"]
+
+    assert notes.tests == 0
+    assert notes._elem.find("system-out").text.split("\n") == sorted(
+        fixtures_report["notes"]
+    )
 
 
 def test_junit_failures_skips_and_warnings_follow_the_verdicts(junit, fixtures_report):

@@ -6,13 +6,16 @@ address, ``classname`` and ``file`` the file, ``line`` its line. A failed verdic
 is a ``failure``, not-applicable is ``skipped``; a warning is a passing test case
 whose ``system-out`` starts with ``WARNING``, because warnings do not fail the scan
 (exit 0) and must not turn a CI test report red. Files that could not be read or
-parsed are ``error`` test cases in a suite of their own.
+parsed are ``error`` test cases in a suite of their own. The scan's notes (a
+remote module not scanned, a platform not governed) are the ``system-out`` of a
+suite without test cases, so that they reach the report without counting as tests.
 """
 
 from __future__ import annotations
 
 import io
 import re
+from xml.etree import ElementTree
 
 from junitparser import Error, Failure, JUnitXml, Skipped, TestCase, TestSuite
 
@@ -21,6 +24,7 @@ from ai_cost_policy.rules import RULES_BY_ID, Finding
 from ai_cost_policy.scan import ScanResult
 
 ERRORS_SUITE = "ai-cost-policy: files that could not be scanned"
+NOTES_SUITE = "ai-cost-policy: notes"
 # XML 1.0 cannot carry most control characters, even escaped.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -69,6 +73,12 @@ def render(result: ScanResult) -> str:
             case = TestCase(_xml(error.file), classname="ai-cost-policy")
             case.result = [Error(_xml(error.message), "ScanError")]
             suite.add_testcase(case)
+        report.add_testsuite(suite)
+
+    if result.notes:
+        suite = TestSuite(NOTES_SUITE)
+        output = ElementTree.SubElement(suite._elem, "system-out")
+        output.text = _xml("\n".join(sorted(result.notes)))
         report.add_testsuite(suite)
 
     for suite in report:
