@@ -896,6 +896,90 @@ def test_reference_keeps_module_prefix_and_instance_key(tmp_path: Path) -> None:
     assert model.written == Known(PROFILE_ARN)
 
 
+def keyed_profiles_and_agents(
+    keys: list[str], agent_keys: list[str], *references: str
+) -> dict[str, Any]:
+    """Profiles of their own model per key, and agents referring to the profiles.
+
+    The agents' foundation_model is written as Terraform records ``p[<expr>].arn``:
+    the resource without a key, then the references inside the key expression.
+    """
+    profiles = []
+    for key in keys:
+        profile = profile_change(f"aws_bedrock_inference_profile.support{key}")
+        profile["change"]["after"]["model_source"] = [{"copy_from": f"model-{key}"}]
+        profiles.append(profile)
+    agents = []
+    for key in agent_keys:
+        agent = agent_change(
+            f"aws_bedrockagent_agent.agent{key}",
+            after_unknown={"foundation_model": True},
+        )
+        del agent["change"]["after"]["foundation_model"]
+        agents.append(agent)
+    expression = refers_to("aws_bedrock_inference_profile.support", *references)
+    return plan_data(
+        *profiles,
+        *agents,
+        resources=[config_resource(expressions={"foundation_model": expression})],
+    )
+
+
+def agent_models(resources: list[AIResource]) -> dict[str, Known | Unknown]:
+    return {
+        resource.address: resource.models[0].written
+        for resource in resources
+        if resource.entry.terraform_type == "aws_bedrockagent_agent"
+    }
+
+
+@pytest.mark.parametrize(
+    ("keys", "own_key"),
+    [(['["a"]', '["b"]'], "each.key"), (["[0]", "[1]"], "count.index")],
+    ids=["for_each", "count"],
+)
+def test_reference_keyed_by_own_key_names_the_instance_with_the_same_key(
+    tmp_path: Path, keys: list[str], own_key: str
+) -> None:
+    data = keyed_profiles_and_agents(keys, keys, own_key)
+
+    models = agent_models(resources_of(tmp_path, data))
+
+    assert models == {
+        f"aws_bedrockagent_agent.agent{key}": Known(f"model-{key}") for key in keys
+    }
+
+
+def test_reference_with_an_expression_key_names_the_only_instance(
+    tmp_path: Path,
+) -> None:
+    data = keyed_profiles_and_agents(['["chat"]'], [""], "local.profile_key")
+
+    models = agent_models(resources_of(tmp_path, data))
+
+    assert models == {"aws_bedrockagent_agent.agent": Known('model-["chat"]')}
+
+
+@pytest.mark.parametrize(
+    ("agent_key", "references"),
+    [("", ("var.profile_key",)), ('["c"]', ("each.key",))],
+    ids=["key-from-a-variable", "no-instance-with-the-same-key"],
+)
+def test_reference_that_could_name_several_instances_leaves_the_model_unknown(
+    tmp_path: Path, policy: Policy, agent_key: str, references: tuple[str, ...]
+) -> None:
+    data = keyed_profiles_and_agents(['["a"]', '["b"]'], [agent_key], *references)
+
+    resources = by_address(resources_of(tmp_path, data))
+
+    agent = resources[f"aws_bedrockagent_agent.agent{agent_key}"]
+    (model,) = agent.models
+    assert model.reference is None
+    assert isinstance(model.written, Unknown)
+    assert "aws_bedrock_inference_profile.support" in model.written.expression
+    assert finding(agent, policy, "CKV_AICOST_2").verdict == "warning"
+
+
 def test_known_model_is_read_as_written_even_when_it_is_a_reference(
     tmp_path: Path,
 ) -> None:
