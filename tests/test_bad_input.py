@@ -19,6 +19,10 @@ resource "aws_bedrockagent_agent" "{name}" {{
 """
 
 
+# The finding good.tf (a copy of agent_missing_tag) must still give beside bad files.
+GOOD_FINDING = ("aws_bedrockagent_agent.fail_missing_owner", "CKV_AICOST_1")
+
+
 def agent(name="a", model="anthropic.claude-3-haiku-20240307-v1:0", tags="{}"):
     return AGENT.format(name=name, model=model, tags=tags)
 
@@ -100,18 +104,199 @@ def test_values_of_sensitive_variables_are_never_printed(tmp_path):
         assert "(sensitive value)" in completed.stdout
 
 
-def test_deeply_nested_expressions_are_reported_not_crashed(tmp_path):
+def test_deeply_nested_expressions_are_unknown_values_that_say_why(tmp_path):
     repo(tmp_path)
     deep = "(" * 2000 + '"x"' + ")" * 2000
     (tmp_path / "deep.tf").write_text(agent(tags=f"{{ owner = {deep} }}"))
-    (tmp_path / "deep.json").write_text("[" * 100_000 + "]" * 100_000)
+    shutil.copy(FIXTURES / "agent_missing_tag" / "main.tf", tmp_path / "good.tf")
+
+    report, code = scan_json(str(tmp_path))
+
+    assert code == 1
+    verdicts = report_verdicts(report)
+    assert verdicts[("aws_bedrockagent_agent.a", "CKV_AICOST_1")] == "warning"
+    (finding,) = [
+        f
+        for f in report["findings"]
+        if f["resource"] == "aws_bedrockagent_agent.a" and f["rule"] == "CKV_AICOST_1"
+    ]
+    assert "nested too deeply to evaluate" in finding["message"]
+    assert verdicts[GOOD_FINDING] == "failed"
+
+
+def nested(levels, leaf, kind="list"):
+    value = leaf
+    for _ in range(levels):
+        value = [value] if kind == "list" else {"a": value}
+    return value
+
+
+def plan_with(after_extra=None, unknown_extra=None, sensitive_extra=None):
+    after = {
+        "foundation_model": "anthropic.claude-3-haiku-20240307-v1:0",
+        "tags": {
+            "cost-center": "cc-1",
+            "owner": "ml",
+            "ai-model": "anthropic.claude-3-haiku-20240307-v1:0",
+        },
+    }
+    return {
+        "format_version": "1.2",
+        "planned_values": {},
+        "resource_changes": [
+            {
+                "address": "aws_bedrockagent_agent.planned",
+                "type": "aws_bedrockagent_agent",
+                "name": "planned",
+                "mode": "managed",
+                "change": {
+                    "actions": ["create"],
+                    "after": {**after, **(after_extra or {})},
+                    "after_unknown": unknown_extra or {},
+                    "after_sensitive": sensitive_extra or {},
+                },
+            }
+        ],
+    }
+
+
+def test_a_plan_nested_deeper_than_json_decodes_is_an_error_naming_it(tmp_path):
+    repo(tmp_path)
+    # Too deep for json.dumps as well: the nesting is written as text.
+    text = json.dumps(plan_with({"description": "DEEP"}))
+    deep = "[" * 1200 + '"x"' + "]" * 1200
+    (tmp_path / "deep.json").write_text(text.replace('"DEEP"', deep))
     shutil.copy(FIXTURES / "agent_missing_tag" / "main.tf", tmp_path / "good.tf")
 
     completed = run_scan("--format", "json", str(tmp_path))
 
-    assert completed.returncode in (1, 2)
-    assert "Traceback" not in completed.stderr
+    assert completed.returncode == 2, completed.stderr
     assert "internal error" not in completed.stderr
+    report = json.loads(completed.stdout)
+    (error,) = report["errors"]
+    assert error["file"].endswith("deep.json")
+    assert "nested too deeply (more than 256 levels)" in error["message"]
+    assert report_verdicts(report)[GOOD_FINDING] == "failed"
+
+
+def test_a_plan_that_decodes_but_is_too_deep_to_walk_is_an_error(tmp_path):
+    # json reads 500 levels; following after_unknown through them did not fit in
+    # Python's recursion limit (two frames per level of lists).
+    repo(tmp_path)
+    deep = plan_with(
+        {"prompt_override_configuration": nested(500, "x")},
+        unknown_extra={"prompt_override_configuration": nested(500, True)},
+    )
+    (tmp_path / "deep.json").write_text(json.dumps(deep))
+    shutil.copy(FIXTURES / "agent_missing_tag" / "main.tf", tmp_path / "good.tf")
+
+    completed = run_scan("--format", "json", str(tmp_path))
+
+    assert completed.returncode == 2, completed.stderr
+    report = json.loads(completed.stdout)
+    (error,) = report["errors"]
+    assert error["file"].endswith("deep.json")
+    assert "nested too deeply" in error["message"]
+    assert report_verdicts(report)[GOOD_FINDING] == "failed"
+
+
+def test_a_plan_nested_exactly_to_the_limit_is_judged_in_every_format(tmp_path):
+    from ai_cost_policy.terraform.plan import MAX_PLAN_DEPTH, _nested_deeper_than
+
+    repo(tmp_path)
+    # Plan keys take five levels above an attribute's value.
+    levels = MAX_PLAN_DEPTH - 5
+    deep = plan_with(
+        {
+            "prompt_override_configuration": nested(levels, "x"),
+            "description": nested(levels, "x", kind="dict"),
+            "instruction": nested(levels, "x"),
+        },
+        unknown_extra={"prompt_override_configuration": nested(levels, True)},
+        sensitive_extra={"instruction": nested(levels, True)},
+    )
+    assert not _nested_deeper_than(deep, MAX_PLAN_DEPTH)
+    assert _nested_deeper_than(deep, MAX_PLAN_DEPTH - 1)
+    (tmp_path / "plan.json").write_text(json.dumps(deep))
+
+    report, code = scan_json(str(tmp_path / "plan.json"))
+
+    assert code == 0
+    assert report["errors"] == []
+    assert set(report_verdicts(report)) >= {
+        ("aws_bedrockagent_agent.planned", "CKV_AICOST_1")
+    }
+    for output_format in ("cli", "sarif", "junitxml", "markdown", "github"):
+        completed = run_scan("--format", output_format, str(tmp_path / "plan.json"))
+        assert completed.returncode == 0, (output_format, completed.stderr)
+
+
+def dynamic_blocks(levels):
+    return (
+        "".join(
+            '  dynamic "x" {\n    for_each = [1]\n    content {\n'
+            for _ in range(levels)
+        )
+        + "    }\n  }\n" * levels
+    )
+
+
+def test_blocks_nested_too_deeply_are_an_error_naming_file_and_line(tmp_path):
+    repo(tmp_path)
+    (tmp_path / "deep").mkdir()
+    (tmp_path / "deep" / "main.tf").write_text(
+        agent().removesuffix("}\n") + dynamic_blocks(1000) + "}\n"
+    )
+    (tmp_path / "good").mkdir()
+    shutil.copy(FIXTURES / "agent_missing_tag" / "main.tf", tmp_path / "good")
+
+    completed = run_scan("--format", "json", str(tmp_path))
+
+    assert completed.returncode == 2, completed.stderr
+    assert "internal error" not in completed.stderr
+    report = json.loads(completed.stdout)
+    (error,) = report["errors"]
+    assert error["file"].endswith("deep/main.tf")
+    # The 257th level: the resource, then dynamic and content blocks in turn.
+    assert error["message"] == "line 387: blocks are nested more than 256 levels deep"
+    assert report_verdicts(report)[GOOD_FINDING] == "failed"
+
+
+def test_blocks_nested_exactly_to_the_limit_are_read(tmp_path):
+    from ai_cost_policy.terraform.hcl import MAX_BLOCK_DEPTH
+
+    repo(tmp_path)
+    inner = MAX_BLOCK_DEPTH - 1
+    blocks = "  b {\n" * inner + "  }\n" * inner
+    (tmp_path / "main.tf").write_text(agent().removesuffix("}\n") + blocks + "}\n")
+
+    report, code = scan_json(str(tmp_path))
+
+    assert report["errors"] == []
+    assert code == 1
+    assert ("aws_bedrockagent_agent.a", "CKV_AICOST_1") in report_verdicts(report)
+
+
+def test_a_plan_over_the_size_limit_is_an_error_naming_the_limit(tmp_path):
+    from ai_cost_policy.terraform.plan import MAX_PLAN_BYTES
+
+    repo(tmp_path)
+    shutil.copy(FIXTURES / "agent_missing_tag" / "main.tf", tmp_path / "good.tf")
+    huge = tmp_path / "huge.json"
+    with huge.open("wb") as handle:
+        handle.write(b'{"format_version": "1.2", "planned_values": {}, "x": "')
+        # Sparse: a file this size costs no disk and no time to make.
+        handle.truncate(MAX_PLAN_BYTES + 1)
+
+    report, code = scan_json(str(tmp_path))
+
+    assert code == 2
+    (error,) = report["errors"]
+    assert error["file"].endswith("huge.json")
+    assert error["message"] == (
+        "the file is larger than 256 MiB, the limit for plan JSON"
+    )
+    assert report_verdicts(report)[GOOD_FINDING] == "failed"
 
 
 def test_a_linked_directory_is_not_followed_and_says_so(tmp_path):
@@ -193,7 +378,8 @@ def test_binary_oversized_empty_and_looping_files_are_named(tmp_path):
     repo(tmp_path)
     shutil.copy(FIXTURES / "agent_missing_tag" / "main.tf", tmp_path / "good.tf")
     (tmp_path / "binary.tf").write_bytes(b"\x00\xff\xfe" * 100)
-    (tmp_path / "huge.tf").write_text("# padding\n" * 300_000)
+    # The catalogue's 50 MB file, written for real (about a tenth of a second).
+    (tmp_path / "huge.tf").write_bytes(b"# padding\n" * 5_000_000)
     (tmp_path / "empty.tf").write_text("")
     os.symlink(tmp_path / "loop.tf", tmp_path / "loop.tf")
 

@@ -30,6 +30,10 @@ from ai_cost_policy.terraform.expressions import Source
 # Lark needs seconds per MiB and much memory; real configuration files are small.
 MAX_FILE_BYTES = 2 * 1024 * 1024
 PARSE_SECONDS = 20.0
+# Real configurations nest blocks a dozen levels at most. Reading them and turning
+# them into values recurses once per level: this depth stays far inside Python's
+# recursion limit (1,000 frames), even when Checkov calls in from a deep stack.
+MAX_BLOCK_DEPTH = 256
 
 
 class HclError(Exception):
@@ -72,7 +76,9 @@ def _label(child: Tree | Token) -> str:
     return str(child.children[0])
 
 
-def _body(body: Tree, source: Source) -> tuple[dict[str, Tree], list[Block]]:
+def _body(
+    body: Tree, source: Source, depth: int = 0
+) -> tuple[dict[str, Tree], list[Block]]:
     attributes: dict[str, Tree] = {}
     blocks: list[Block] = []
     for child in body.children:
@@ -82,9 +88,17 @@ def _body(body: Tree, source: Source) -> tuple[dict[str, Tree], list[Block]]:
             name = str(child.children[0].children[0])
             attributes[name] = child.children[1]
         elif child.data == "block":
+            if depth >= MAX_BLOCK_DEPTH:
+                raise HclError(
+                    source.path,
+                    _line(child) or None,
+                    f"blocks are nested more than {MAX_BLOCK_DEPTH} levels deep",
+                )
             kind = str(child.children[0].children[0])
             labels = tuple(_label(item) for item in child.children[1:-1])
-            inner_attributes, inner_blocks = _body(child.children[-1], source)
+            inner_attributes, inner_blocks = _body(
+                child.children[-1], source, depth + 1
+            )
             blocks.append(
                 Block(
                     kind, labels, inner_attributes, inner_blocks, source, _line(child)

@@ -22,6 +22,7 @@ expression or a message; expressions quote references (``var.x``), not values.
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -43,6 +44,16 @@ from ai_cost_policy.values import Known, Unknown
 ENGINE = "terraform_plan"
 AFTER_APPLY = "known only after apply"
 SUPPORTED_FORMAT_MAJOR = "1"
+
+# Plans of large repositories run to 100 MB and more; JSON parses in linear time
+# (about 0.1 s per MiB) but Python's objects take several times the text in memory,
+# so the limit keeps the worst case to seconds and about a gigabyte, not a hang or
+# an out-of-memory kill.
+MAX_PLAN_BYTES = 256 * 1024 * 1024
+# Real plans nest a few dozen levels at most (modules add four each). The walks
+# over a loaded plan recurse, up to two frames per level: this depth keeps them far
+# inside Python's recursion limit (1,000 frames), even called from Checkov.
+MAX_PLAN_DEPTH = 256
 
 # A plan describes the whole desired state: every object that will exist after
 # apply is judged, whether the apply creates, updates, replaces or leaves it alone.
@@ -126,6 +137,11 @@ def load_plan(path: str | Path) -> PlanDocument | None:
         data = json.loads(text)
     except json.JSONDecodeError as error:
         raise PlanError(file, _decode_problem(text, error)) from None
+    except RecursionError:
+        # The decoder itself gives up near 1,000 levels.
+        raise PlanError(file, _TOO_DEEP) from None
+    if _nested_deeper_than(data, MAX_PLAN_DEPTH):
+        raise PlanError(file, _TOO_DEEP)
 
     if not (
         isinstance(data, dict) and "format_version" in data and "planned_values" in data
@@ -155,14 +171,13 @@ def resources_from_plan(
     the cost (and the model tag) of the deployments that cannot be tagged.
     """
     catalog = catalog or load_catalog()
-    instances = _instances(plan.resource_changes)
     resources: list[AIResource] = []
     for index, raw in enumerate(plan.resource_changes):
         _check_change(plan.path, index, raw)
         change = _as_dict(raw)
         if not _judged(change):
             continue
-        view = _ChangeView.of(change, plan.configuration, instances)
+        view = _ChangeView.of(change, plan.configuration)
         entry = catalog.entry_for(str(change.get("type", "")), view.after)
         if entry is None:
             continue
@@ -201,17 +216,50 @@ def _cost_attributes(entry: CatalogEntry, view: _ChangeView) -> dict[str, Any]:
 # --- reading the file --------------------------------------------------------------
 
 
+_TOO_DEEP = f"the JSON is nested too deeply (more than {MAX_PLAN_DEPTH} levels)"
+
+
 def _read_text(path: Path, file: str) -> str:
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as handle:
+            # The size on disk refuses a huge file without reading it; the capped
+            # read covers what has no size (a pipe) or grows while being read.
+            too_large = os.fstat(handle.fileno()).st_size > MAX_PLAN_BYTES
+            raw = b"" if too_large else handle.read(MAX_PLAN_BYTES + 1)
     except OSError as error:
         raise PlanError(file, f"cannot read the file: {error.strerror}") from None
+    if too_large or len(raw) > MAX_PLAN_BYTES:
+        raise PlanError(
+            file,
+            f"the file is larger than {MAX_PLAN_BYTES // 1024 // 1024} MiB, "
+            "the limit for plan JSON",
+        )
     # `terraform show -json > plan.json` in Windows PowerShell writes UTF-16 with a
     # byte order mark; json knows every encoding the JSON standard allows.
     try:
         return raw.decode(json.detect_encoding(raw))
     except UnicodeDecodeError:
         raise PlanError(file, "not JSON text (the file is not Unicode)") from None
+
+
+def _nested_deeper_than(data: Any, limit: int) -> bool:
+    """Whether any object or array lies more than ``limit`` levels down.
+
+    Level by level, without recursion, so that the check itself cannot overflow.
+    """
+    level = [data] if isinstance(data, (dict, list)) else []
+    depth = 1
+    while level:
+        level = [
+            child
+            for node in level
+            for child in (node.values() if isinstance(node, dict) else node)
+            if isinstance(child, (dict, list))
+        ]
+        if level and depth >= limit:
+            return True
+        depth += 1
+    return False
 
 
 def _decode_problem(text: str, error: json.JSONDecodeError) -> str:
@@ -301,33 +349,6 @@ def _judged(change: Mapping[str, Any]) -> bool:
     return isinstance(actions, list) and tuple(map(str, actions)) in JUDGED_ACTIONS
 
 
-def _split_instance_key(change: Mapping[str, Any]) -> tuple[str, str]:
-    """The resource's address without its instance key, and the key as written.
-
-    ``module.ai["eu"].aws_x.p["a"]`` gives ``module.ai["eu"].aws_x.p`` and
-    ``["a"]``; a resource without ``count`` or ``for_each`` has the key ``""``.
-    """
-    address = str(change.get("address", ""))
-    module = change.get("module_address")
-    base = f"{module}." if isinstance(module, str) and module else ""
-    base += f"{change.get('type')}.{change.get('name')}"
-    key = address[len(base) :]
-    if address.startswith(base) and key.startswith("["):
-        return base, key
-    return address, ""
-
-
-def _instances(changes: list[Any]) -> dict[str, tuple[str, ...]]:
-    """The instances left after apply of each resource, by its address without key."""
-    found: dict[str, list[str]] = {}
-    for raw in changes:
-        change = _as_dict(raw)
-        if _judged(change):
-            base, _ = _split_instance_key(change)
-            found.setdefault(base, []).append(str(change.get("address", "")))
-    return {base: tuple(addresses) for base, addresses in found.items()}
-
-
 @dataclass(frozen=True)
 class _ChangeView:
     """The planned object with its marks, and its configuration if the plan has it.
@@ -347,17 +368,10 @@ class _ChangeView:
     # The module instance the resource lives in (`module.ai["eu"].`): references in
     # its configuration name resources of the same module instance.
     prefix: str
-    # This instance's key (`["a"]`, `[0]`, or ""), and every resource's instances
-    # in the plan, for references whose key is an expression (`p[each.key]`).
-    instance_key: str
-    instances: Mapping[str, tuple[str, ...]]
 
     @classmethod
     def of(
-        cls,
-        change: Mapping[str, Any],
-        configuration: Mapping[str, Any],
-        instances: Mapping[str, tuple[str, ...]],
+        cls, change: Mapping[str, Any], configuration: Mapping[str, Any]
     ) -> _ChangeView:
         body = _as_dict(change.get("change"))
         after = _as_dict(body.get("after"))
@@ -376,8 +390,6 @@ class _ChangeView:
             provider_key=key,
             provider=_as_dict(providers[key]) if key in providers else None,
             prefix=f"{module}." if isinstance(module, str) and module else "",
-            instance_key=_split_instance_key(change)[1],
-            instances=instances,
         )
 
     def walk(self, path: str) -> list[Found]:
@@ -429,32 +441,8 @@ class _ChangeView:
             return None
         for reference in references:
             match = _RESOURCE_REFERENCE.match(reference)
-            if not match:
-                continue
-            resource = f"{self.prefix}{match['resource']}"
-            if match["key"]:
-                return f"{resource}{match['key']}"
-            return self._instance_of(resource, references)
-        return None
-
-    def _instance_of(self, resource: str, references: list[str]) -> str | None:
-        """The instance a reference without a literal key names, when it can be told.
-
-        Terraform records ``p[each.key].arn`` as ``p`` and ``each.key``: the key is
-        an expression. ``for_each`` over the same keys (or ``count`` over the same
-        indexes) is the common pattern, so the instance with this one's key is
-        meant; a resource with a single instance can only mean that one. Anything
-        else is left unresolved, and the model stays unknown.
-        """
-        instances = self.instances.get(resource, ())
-        if not instances or resource in instances:
-            # Not in the plan, or a resource without count or for_each.
-            return resource
-        own_key = {"each.key", "count.index"} & set(references)
-        if own_key and f"{resource}{self.instance_key}" in instances:
-            return f"{resource}{self.instance_key}"
-        if len(instances) == 1:
-            return instances[0]
+            if match:
+                return f"{self.prefix}{match['resource']}{match['key'] or ''}"
         return None
 
 
