@@ -171,13 +171,14 @@ def resources_from_plan(
     the cost (and the model tag) of the deployments that cannot be tagged.
     """
     catalog = catalog or load_catalog()
+    instances = _instances(plan.resource_changes)
     resources: list[AIResource] = []
     for index, raw in enumerate(plan.resource_changes):
         _check_change(plan.path, index, raw)
         change = _as_dict(raw)
         if not _judged(change):
             continue
-        view = _ChangeView.of(change, plan.configuration)
+        view = _ChangeView.of(change, plan.configuration, instances)
         entry = catalog.entry_for(str(change.get("type", "")), view.after)
         if entry is None:
             continue
@@ -349,6 +350,33 @@ def _judged(change: Mapping[str, Any]) -> bool:
     return isinstance(actions, list) and tuple(map(str, actions)) in JUDGED_ACTIONS
 
 
+def _split_instance_key(change: Mapping[str, Any]) -> tuple[str, str]:
+    """The resource's address without its instance key, and the key as written.
+
+    ``module.ai["eu"].aws_x.p["a"]`` gives ``module.ai["eu"].aws_x.p`` and
+    ``["a"]``; a resource without ``count`` or ``for_each`` has the key ``""``.
+    """
+    address = str(change.get("address", ""))
+    module = change.get("module_address")
+    base = f"{module}." if isinstance(module, str) and module else ""
+    base += f"{change.get('type')}.{change.get('name')}"
+    key = address[len(base) :]
+    if address.startswith(base) and key.startswith("["):
+        return base, key
+    return address, ""
+
+
+def _instances(changes: list[Any]) -> dict[str, tuple[str, ...]]:
+    """The instances left after apply of each resource, by its address without key."""
+    found: dict[str, list[str]] = {}
+    for raw in changes:
+        change = _as_dict(raw)
+        if _judged(change):
+            base, _ = _split_instance_key(change)
+            found.setdefault(base, []).append(str(change.get("address", "")))
+    return {base: tuple(addresses) for base, addresses in found.items()}
+
+
 @dataclass(frozen=True)
 class _ChangeView:
     """The planned object with its marks, and its configuration if the plan has it.
@@ -368,10 +396,17 @@ class _ChangeView:
     # The module instance the resource lives in (`module.ai["eu"].`): references in
     # its configuration name resources of the same module instance.
     prefix: str
+    # This instance's key (`["a"]`, `[0]`, or ""), and every resource's instances
+    # in the plan, for references whose key is an expression (`p[each.key]`).
+    instance_key: str
+    instances: Mapping[str, tuple[str, ...]]
 
     @classmethod
     def of(
-        cls, change: Mapping[str, Any], configuration: Mapping[str, Any]
+        cls,
+        change: Mapping[str, Any],
+        configuration: Mapping[str, Any],
+        instances: Mapping[str, tuple[str, ...]],
     ) -> _ChangeView:
         body = _as_dict(change.get("change"))
         after = _as_dict(body.get("after"))
@@ -390,6 +425,8 @@ class _ChangeView:
             provider_key=key,
             provider=_as_dict(providers[key]) if key in providers else None,
             prefix=f"{module}." if isinstance(module, str) and module else "",
+            instance_key=_split_instance_key(change)[1],
+            instances=instances,
         )
 
     def walk(self, path: str) -> list[Found]:
@@ -441,8 +478,32 @@ class _ChangeView:
             return None
         for reference in references:
             match = _RESOURCE_REFERENCE.match(reference)
-            if match:
-                return f"{self.prefix}{match['resource']}{match['key'] or ''}"
+            if not match:
+                continue
+            resource = f"{self.prefix}{match['resource']}"
+            if match["key"]:
+                return f"{resource}{match['key']}"
+            return self._instance_of(resource, references)
+        return None
+
+    def _instance_of(self, resource: str, references: list[str]) -> str | None:
+        """The instance a reference without a literal key names, when it can be told.
+
+        Terraform records ``p[each.key].arn`` as ``p`` and ``each.key``: the key is
+        an expression. ``for_each`` over the same keys (or ``count`` over the same
+        indexes) is the common pattern, so the instance with this one's key is
+        meant; a resource with a single instance can only mean that one. Anything
+        else is left unresolved, and the model stays unknown.
+        """
+        instances = self.instances.get(resource, ())
+        if not instances or resource in instances:
+            # Not in the plan, or a resource without count or for_each.
+            return resource
+        own_key = {"each.key", "count.index"} & set(references)
+        if own_key and f"{resource}{self.instance_key}" in instances:
+            return f"{resource}{self.instance_key}"
+        if len(instances) == 1:
+            return instances[0]
         return None
 
 
