@@ -365,3 +365,136 @@ def test_a_known_operand_decides_logic_only_when_it_settles_it(tmp_path):
     assert values["b"] == "x"
     assert isinstance(values["c"], Unknown)
     assert isinstance(values["d"], Unknown)
+
+
+PROMPT = """
+resource "aws_bedrockagent_prompt" "p" {{
+  name = "p"
+  tags = {{ owner = "me" }}
+  dynamic "variant" {{
+    for_each = {for_each}
+    content {{
+      name          = "dynamic"
+      model_id      = variant.value
+      template_type = "TEXT"
+    }}
+  }}
+  variant {{
+    name          = "static"
+    model_id      = "anthropic.claude-3-haiku-20240307-v1:0"
+    template_type = "TEXT"
+  }}
+}}
+"""
+
+
+def test_a_dynamic_block_with_known_for_each_expands_beside_static_blocks(tmp_path):
+    write(
+        tmp_path,
+        {"main.tf": PROMPT.format(for_each='["deepseek.r1-v1:0", "amazon.nova"]')},
+    )
+
+    prompt = resources(tmp_path)["aws_bedrockagent_prompt.p"]
+
+    assert [slot.written for slot in prompt.models] == [
+        Known("deepseek.r1-v1:0"),
+        Known("amazon.nova"),
+        Known("anthropic.claude-3-haiku-20240307-v1:0"),
+    ]
+
+
+def test_a_dynamic_block_with_unknown_for_each_gives_an_unknown_model(tmp_path):
+    write(
+        tmp_path,
+        {"main.tf": 'variable "models" {}\n' + PROMPT.format(for_each="var.models")},
+    )
+
+    prompt = resources(tmp_path)["aws_bedrockagent_prompt.p"]
+
+    dynamic, static = (slot.written for slot in prompt.models)
+    assert isinstance(dynamic, Unknown)
+    assert dynamic.expression == "var.models"
+    assert static == Known("anthropic.claude-3-haiku-20240307-v1:0")
+
+
+def test_a_dynamic_iterator_name_and_map_keys_are_followed(tmp_path):
+    write(
+        tmp_path,
+        {
+            "main.tf": """
+resource "aws_bedrockagent_prompt" "p" {
+  name = "p"
+  dynamic "variant" {
+    for_each = { v1 = "amazon.nova" }
+    iterator = model
+    content {
+      name          = model.key
+      model_id      = model.value
+      template_type = "TEXT"
+    }
+  }
+}
+"""
+        },
+    )
+
+    prompt = resources(tmp_path)["aws_bedrockagent_prompt.p"]
+
+    assert [slot.written for slot in prompt.models] == [Known("amazon.nova")]
+
+
+DYNAMIC_DEFAULT_TAGS = """
+variable "default_tags" {{
+  type    = map(string)
+  default = {{ cost-center = "cc-1234", owner = "platform" }}
+}}
+{declared}
+provider "aws" {{
+  dynamic "default_tags" {{
+    for_each = {for_each}
+    content {{
+      tags = var.default_tags
+    }}
+  }}
+}}
+"""
+
+
+def test_dynamic_default_tags_are_evaluated_when_for_each_is_known(tmp_path):
+    write(
+        tmp_path,
+        {
+            "main.tf": DYNAMIC_DEFAULT_TAGS.format(
+                declared="", for_each="length(var.default_tags) > 0 ? [1] : []"
+            )
+            + agent(extra='tags = { environment = "prod" }')
+        },
+    )
+
+    resource = resources(tmp_path)["aws_bedrockagent_agent.a"]
+
+    assert tag_values(resource) == {
+        "cost-center": "cc-1234",
+        "owner": "platform",
+        "environment": "prod",
+    }
+
+
+def test_dynamic_default_tags_with_unknown_for_each_hide_the_defaults(tmp_path):
+    write(
+        tmp_path,
+        {
+            "main.tf": DYNAMIC_DEFAULT_TAGS.format(
+                declared='variable "on" { type = bool }',
+                for_each="var.on ? [1] : []",
+            )
+            + agent(extra='tags = { environment = "prod" }')
+        },
+    )
+
+    resource = resources(tmp_path)["aws_bedrockagent_agent.a"]
+
+    assert tag_values(resource) == {"environment": "prod"}
+    (hidden,) = resource.tags.hidden
+    assert hidden.expression == 'dynamic "default_tags"'
+    assert "var.on ? [1] : []" in hidden.reason

@@ -94,6 +94,14 @@ def _span(node: Tree | Token) -> tuple[int | None, int | None]:
     if not node.meta.empty:
         starts.append(node.meta.start_pos)
         ends.append(node.meta.end_pos)
+    else:
+        # Operations regrouped by precedence have no position of their own.
+        for child in node.children:
+            if isinstance(child, Tree):
+                start, end = _span(child)
+                if start is not None and end is not None:
+                    starts.append(start)
+                    ends.append(end)
     if not starts:
         return None, None
     return min(starts), max(ends)
@@ -114,6 +122,19 @@ class Scope:
     origins: Mapping[str, str] = field(default_factory=dict)
     _local_values: dict[str, Any] = field(default_factory=dict)
     _evaluating: set[str] = field(default_factory=set)
+
+    def iterating(self, names: Mapping[str, Any]) -> Scope:
+        """This scope with more iteration names: a dynamic block's, a for's."""
+        return Scope(
+            self.variables,
+            self.locals,
+            {**self.iteration, **names},
+            self.secrets,
+            self.origins,
+            # Locals cannot see iteration names, so their values stay the same.
+            self._local_values,
+            self._evaluating,
+        )
 
     def local(self, name: str, expression: str) -> Any:
         if name in self._local_values:
@@ -226,7 +247,8 @@ class _Evaluator:
             return self.attribute_chain(
                 node, self.scope.local(path[1], expression), path[2:]
             )
-        if head in ("count", "each") and head in self.scope.iteration:
+        # count, each, a dynamic block's iterator, a for expression's names.
+        if head in self.scope.iteration:
             return self.attribute_chain(node, self.scope.iteration[head], path[1:])
         if head == "data":
             return Unknown(expression, "a data source is read only at plan time")
@@ -641,7 +663,21 @@ def _toset(ev: _Evaluator, node: Tree, args: list[Any]) -> Any:
     return sorted(set(map(_to_text, args[0])))
 
 
+def _length(ev: _Evaluator, node: Tree, args: list[Any]) -> Any:
+    if len(args) != 1:
+        return ev.unknown(node, NOT_EVALUATED)
+    if isinstance(args[0], Unknown):
+        return args[0]
+    if isinstance(args[0], PartialMap) and args[0].hidden:
+        return ev.unknown(node, "length() of a map with keys that cannot be seen")
+    if isinstance(args[0], (str, list, dict)):
+        # Unknown elements still count: a list's length is known without them.
+        return len(args[0])
+    return ev.unknown(node, "length() was given something that has no length")
+
+
 FUNCTIONS: dict[str, Callable[[_Evaluator, Tree, list[Any]], Any]] = {
+    "length": _length,
     "merge": _merge,
     "lookup": _lookup,
     "upper": _string_function(str.upper),

@@ -19,7 +19,7 @@ from ai_cost_policy.attribute_paths import walk
 from ai_cost_policy.catalog import CatalogEntry, ModelLocation
 from ai_cost_policy.models.canonical import SENSITIVE
 from ai_cost_policy.resource import AIResource, ModelSlot, Tag, TagSet
-from ai_cost_policy.terraform.expressions import Scope, evaluate
+from ai_cost_policy.terraform.expressions import PartialMap, Scope, evaluate
 from ai_cost_policy.terraform.hcl import Block
 from ai_cost_policy.values import Known, Unknown
 
@@ -39,12 +39,70 @@ class ProviderDefaults:
     where: str
 
 
+def dynamic_instances(
+    block: Block, scope: Scope
+) -> tuple[list[tuple[Block, Scope]], Unknown | None]:
+    """The content blocks a ``dynamic`` block generates, each with its iterator.
+
+    When the for_each cannot be resolved, one content block stands for all those
+    it may generate, with an unknown iterator, and the Unknown says why.
+    """
+    contents = block.nested("content")
+    if not block.labels or not contents:
+        return [], None
+    node = block.attributes.get("iterator")
+    name = block.source.snippet(node) if node is not None else block.labels[0]
+    node = block.attributes.get("for_each")
+    each = evaluate(node, scope, block.source) if node is not None else None
+    items: list[tuple[Any, Any]] | None = None
+    if isinstance(each, dict) and not isinstance(each, PartialMap):
+        items = sorted(each.items())
+    elif isinstance(each, list):
+        # A list's keys are its indexes but a set's are its values, and toset()
+        # gives a list here: the key is not known.
+        key = Unknown(f"{name}.key", "the key of a list or set element")
+        items = [(key, item) for item in each]
+    unknown = None
+    if items is None:
+        unknown = (
+            each
+            if isinstance(each, Unknown)
+            else Unknown(
+                block.source.snippet(node) if node is not None else "for_each",
+                f'the for_each of dynamic "{block.labels[0]}" is not a list or map',
+            )
+        )
+        items = [(unknown, unknown)]
+    return [
+        (contents[0], scope.iterating({name: {"key": key, "value": value}}))
+        for key, value in items
+    ], unknown
+
+
+def _dynamic_default_tags(block: Block, scope: Scope, tags: Any) -> Any:
+    instances, unknown = dynamic_instances(block, scope)
+    where = 'dynamic "default_tags"'
+    if unknown is not None:
+        return Unknown(
+            where,
+            f"it applies only when its for_each {unknown.expression} is not empty; "
+            f"{unknown.reason}",
+        )
+    if len(instances) > 1:
+        return Unknown(where, "it gives more than one default_tags block")
+    for content, inner in instances:
+        node = content.attributes.get("tags")
+        tags = evaluate(node, inner, block.source) if node is not None else tags
+    return tags
+
+
 def provider_defaults(block: Block, scope: Scope, key: str) -> ProviderDefaults:
     tags: Any = None
-    for default_tags in block.nested("default_tags"):
-        node = default_tags.attributes.get("tags")
-        if node is not None:
-            tags = evaluate(node, scope, block.source)
+    for nested in block.blocks:
+        if nested.kind == "default_tags" and "tags" in nested.attributes:
+            tags = evaluate(nested.attributes["tags"], scope, block.source)
+        elif nested.kind == "dynamic" and nested.labels[:1] == ("default_tags",):
+            tags = _dynamic_default_tags(nested, scope, tags)
     for attribute in ("default_labels", "default_tags"):
         node = block.attributes.get(attribute)
         if node is not None:
@@ -61,13 +119,20 @@ def document(block: Block, scope: Scope) -> dict[str, Any]:
     }
     for nested in block.blocks:
         if nested.kind == "dynamic" and nested.labels:
-            values[nested.labels[0]] = Unknown(
-                f'dynamic "{nested.labels[0]}"',
-                "dynamic blocks are not expanded by ai-cost-policy",
-            )
+            # Generated blocks sit among the static ones, where the dynamic one is.
+            for content, inner in dynamic_instances(nested, scope)[0]:
+                _add_block(values, nested.labels[0], document(content, inner))
         elif nested.kind != "lifecycle":
-            values.setdefault(nested.kind, []).append(document(nested, scope))
+            _add_block(values, nested.kind, document(nested, scope))
     return values
+
+
+def _add_block(values: dict[str, Any], kind: str, nested: dict[str, Any]) -> None:
+    blocks = values.setdefault(kind, [])
+    if isinstance(blocks, list):
+        blocks.append(nested)
+    else:
+        values[kind] = Unknown(kind, "it is written both as an attribute and a block")
 
 
 def reference(value: Any, prefix: str) -> str | None:
