@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -238,6 +239,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.handler(args)
+    except BrokenPipeError:
+        # The reader went away (`config schema | head`): nothing left to say to
+        # it. Point stdout at nothing so that the interpreter's own flush at exit
+        # does not complain either.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_ERROR
     except KeyboardInterrupt:
         return _error("interrupted")
     except Exception as error:  # noqa: BLE001 - a user never sees a traceback

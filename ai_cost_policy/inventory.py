@@ -23,6 +23,7 @@ from typing import Any
 from tabulate import tabulate
 
 from ai_cost_policy import __version__
+from ai_cost_policy.formats.common import printable
 from ai_cost_policy.models.canonical import SENSITIVE
 from ai_cost_policy.policy import Policy
 from ai_cost_policy.resource import AIResource, ModelSlot
@@ -343,8 +344,9 @@ def render_table(items: list[InventoryItem], result: ScanResult) -> str:
     ]
     head = ["Resource", "Platform", "Model", "Approval", "Cost tags"]
     head.append("Cost attributes")
+    rows = [[printable(cell) for cell in row] for row in rows]
     lines = [tabulate(rows, headers=head, tablefmt="simple")] if rows else []
-    lines += _trailer(result)
+    lines += [printable(line) for line in _trailer(result)]
     lines.append(summary_line(items, result))
     return "\n".join(lines) + "\n"
 

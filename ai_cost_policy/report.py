@@ -16,6 +16,7 @@ from importlib import import_module
 from typing import Any
 
 from ai_cost_policy import __version__
+from ai_cost_policy.formats.common import printable
 from ai_cost_policy.rules import Finding
 from ai_cost_policy.scan import ScanResult
 
@@ -90,7 +91,7 @@ def render_cli(result: ScanResult) -> str:
     for note in sorted(result.notes):
         lines.append(f"note: {note}")
     lines.append(summary_line(result))
-    return "\n".join(lines) + "\n"
+    return printable("\n".join(lines)) + "\n"
 
 
 def summary_line(result: ScanResult) -> str:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
 
 import pytest
-from conftest import FIXTURES, REPO
+from conftest import CLI, FIXTURES, REPO
 from verdicts import run_scan, scan_json
 
 MISSING_TAG = FIXTURES / "agent_missing_tag"
@@ -195,8 +196,6 @@ def test_bad_arguments_exit_2(argv):
 def test_checks_dir_prints_the_shipped_checks():
     import subprocess
 
-    from conftest import CLI
-
     completed = subprocess.run([CLI, "checks-dir"], capture_output=True, text=True)
 
     assert completed.returncode == 0
@@ -317,3 +316,55 @@ def test_terraform_json_configuration_is_an_error_not_a_silent_pass(tmp_path):
                 "-json) instead",
             }
         ], target
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["config", "schema"], ["scan", "--format", "json", "terraform_fixtures"]],
+    ids=" ".join,
+)
+def test_a_reader_that_goes_away_gets_no_internal_error(command):
+    # `ai-cost-policy config schema | head -3`: the pipe closes before the output
+    # is written (closed here before anything is read, so it always does).
+    process = subprocess.Popen(
+        [CLI, *command], cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    process.stdout.close()
+    stderr = process.stderr.read().decode()
+    process.wait(timeout=120)
+
+    assert stderr.count("internal error") == 0, stderr
+    assert "Traceback" not in stderr
+    assert "BrokenPipe" not in stderr
+
+
+@pytest.mark.parametrize(
+    "command", [["scan"], ["scan", "--format", "github"], ["inventory"]], ids=" ".join
+)
+def test_control_characters_from_the_code_are_shown_escaped(tmp_path, command):
+    root = tmp_path / "repo"
+    (root / ".git").mkdir(parents=True)
+    (root / "main.tf").write_text(
+        # The key is listed where the tags were read from; owner is then missing.
+        AGENT.format(name="agent").replace(
+            'owner       = "ml-team"', '"ml\\u001b[2J-team" = "x"'
+        )
+    )
+
+    completed = (
+        run_scan(*command[1:], ".", cwd=root)
+        if command[0] == "scan"
+        else (
+            subprocess.run(
+                [CLI, *command, "."],
+                cwd=root,
+                capture_output=True,
+                text=True,
+                timeout=60,
+            )
+        )
+    )
+
+    assert "\x1b" not in completed.stdout
+    if command[0] == "scan":  # the inventory lists only the policy's own keys
+        assert "ml\\x1b[2J-team" in completed.stdout

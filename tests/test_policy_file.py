@@ -753,3 +753,13 @@ def test_rule_table_is_in_step_with_the_built_rules() -> None:
     assert all(RULE_NAMES[rule.id] == rule.pulumi_name for rule in RULES)
     schema_rules = SCHEMA["properties"]["rules"]["properties"]
     assert set(schema_rules) == set(RULE_NAMES)
+
+
+def test_a_lone_surrogate_escape_is_an_error_naming_its_key() -> None:
+    error = error_of(
+        'version: 1\ntags:\n  required:\n    owner: {pattern: "\\ud800"}\n'
+    )
+
+    assert error.line == 4
+    assert error.key == "tags.required.owner.pattern"
+    assert error.message == "not valid Unicode text (a lone surrogate escape)"

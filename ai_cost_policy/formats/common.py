@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable
 
 from ai_cost_policy.models import CanonicalModel
@@ -9,6 +10,22 @@ from ai_cost_policy.rules import Finding
 from ai_cost_policy.scan import ScanError, ScanResult
 
 REPORTED = ("failed", "warning")
+
+
+def printable(text: str) -> str:
+    """``text`` with control and format characters shown as escapes.
+
+    Tag keys and values come from the scanned repository: an escape sequence in
+    one must not move the cursor or recolour a CI log when the report is shown.
+    """
+    return "".join(
+        char
+        if char in "\n\t" or not unicodedata.category(char).startswith("C")
+        else f"\\x{ord(char):02x}"
+        if ord(char) < 0x100
+        else f"\\u{ord(char):04x}"
+        for char in text
+    )
 
 
 def shown_models(models: Iterable[CanonicalModel]) -> list[tuple[str, str | None]]:

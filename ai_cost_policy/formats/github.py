@@ -10,7 +10,12 @@ plain summary.
 
 from __future__ import annotations
 
-from ai_cost_policy.formats.common import finding_lines, reported, sorted_errors
+from ai_cost_policy.formats.common import (
+    finding_lines,
+    printable,
+    reported,
+    sorted_errors,
+)
 from ai_cost_policy.report import summary_line
 from ai_cost_policy.rules import Finding
 from ai_cost_policy.scan import ScanResult
@@ -32,7 +37,7 @@ def command(name: str, message: str, **properties: str | int | None) -> str:
         for key, value in properties.items()
         if value is not None
     )
-    return f"::{name}{' ' + shown if shown else ''}::{escape_data(message)}"
+    return f"::{name}{' ' + shown if shown else ''}::{escape_data(printable(message))}"
 
 
 def _annotation(finding: Finding) -> str:

@@ -9,6 +9,7 @@ tags, merge keys, and aliases that expand into millions of values.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -181,6 +182,12 @@ class _Converter:
             )
         if isinstance(node, ScalarNode) and node.style is None:
             self.parsed.plain_text[path] = node.value
+        if isinstance(node.value, str) and _SURROGATE.search(node.value):
+            # "\ud800" in a double-quoted YAML string: no text can contain it,
+            # and it cannot be printed or matched against a tag.
+            raise self.fail(
+                node, path, "not valid Unicode text (a lone surrogate escape)"
+            )
         try:
             return self.constructor.construct_object(node, deep=True)
         except yaml.MarkedYAMLError as exc:
@@ -195,6 +202,9 @@ class _Converter:
                 else str(exc)
             )
             raise self.fail(node, path, f"cannot read this value: {reason}") from None
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _short(tag: str) -> str:
