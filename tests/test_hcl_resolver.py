@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from ai_cost_policy.terraform.module import VarFile, VarValue, resolve_root_module
 from ai_cost_policy.values import Known, Unknown
 
@@ -498,3 +500,30 @@ def test_dynamic_default_tags_with_unknown_for_each_hide_the_defaults(tmp_path):
     (hidden,) = resource.tags.hidden
     assert hidden.expression == 'dynamic "default_tags"'
     assert "var.on ? [1] : []" in hidden.reason
+
+
+@pytest.mark.parametrize("aliased_first", [True, False])
+def test_an_override_provider_block_merges_into_the_one_with_its_alias(
+    tmp_path, aliased_first
+):
+    aliased = 'provider "aws" {\n  alias = "eu"\n}\n'
+    default = 'provider "aws" {\n  region = "us-east-1"\n}\n'
+    write(
+        tmp_path,
+        {
+            "main.tf": (aliased + default if aliased_first else default + aliased)
+            + agent("on_default")
+            + agent("on_alias", provider="provider = aws.eu"),
+            "override.tf": 'provider "aws" {\n'
+            '  default_tags { tags = { owner = "default" } }\n}\n'
+            'provider "aws" {\n  alias = "eu"\n'
+            '  default_tags { tags = { owner = "eu" } }\n}\n',
+        },
+    )
+
+    found = resources(tmp_path)
+
+    assert tag_values(found["aws_bedrockagent_agent.on_default"]) == {
+        "owner": "default"
+    }
+    assert tag_values(found["aws_bedrockagent_agent.on_alias"]) == {"owner": "eu"}

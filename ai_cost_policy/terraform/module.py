@@ -122,11 +122,9 @@ def _load(directory: Path, result: ModuleResult) -> list[ParsedFile]:
 
 def _merge_override(files: list[ParsedFile], override: ParsedFile) -> None:
     """Terraform's override files: their attributes replace the original block's."""
-    originals = {
-        (block.kind, block.labels): block for file in files for block in file.blocks
-    }
+    originals = {_override_key(block): block for file in files for block in file.blocks}
     for block in override.blocks:
-        original = originals.get((block.kind, block.labels))
+        original = originals.get(_override_key(block))
         if original is None:
             continue
         original.attributes.update(block.attributes)
@@ -134,6 +132,19 @@ def _merge_override(files: list[ParsedFile], override: ParsedFile) -> None:
         original.blocks[:] = [
             nested for nested in original.blocks if nested.kind not in kinds
         ] + block.blocks
+
+
+def _override_key(block: Block) -> tuple[Any, ...]:
+    # A provider block overrides the configuration with the same alias (none: the
+    # default one), not whichever block of that provider came last.
+    if block.kind != "provider":
+        return (block.kind, block.labels)
+    node = block.attributes.get("alias")
+    if node is None:
+        return (block.kind, block.labels, None)
+    alias = evaluate(node, Scope(variables={}), block.source)
+    text = alias if isinstance(alias, str) else block.source.snippet(node)
+    return (block.kind, block.labels, text)
 
 
 def _blocks(files: Iterable[ParsedFile], kind: str) -> list[Block]:
