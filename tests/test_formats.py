@@ -567,3 +567,14 @@ def test_config_reference_names_every_key_of_the_schema():
     for key in ("tags.required.<key>.pattern", "resource_types[].tags.labels"):
         assert f"| `{key}` |" in page
     assert '| `unknown` | one of `fail`, `warn`, `pass` | `"warn"` |' in page
+
+
+def test_the_github_example_in_the_docs_is_real_output():
+    command = "ai-cost-policy scan --format github terraform_fixtures/agent_missing_tag"
+    docs = (REPO / "docs" / "formats.md").read_text(encoding="utf-8")
+    after = docs[docs.index(f"(`{command}`):") :]
+    example = after.split("```\n")[1]
+
+    output, _ = scan("--format", "github", "terraform_fixtures/agent_missing_tag")
+
+    assert example == output
