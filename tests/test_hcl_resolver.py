@@ -527,3 +527,14 @@ def test_an_override_provider_block_merges_into_the_one_with_its_alias(
         "owner": "default"
     }
     assert tag_values(found["aws_bedrockagent_agent.on_alias"]) == {"owner": "eu"}
+
+
+@pytest.mark.parametrize("heredoc", ["<<EOT\nhi\nEOT", "<<-EOT\n    hi\n  EOT"])
+def test_crlf_line_endings_with_heredocs_parse_and_keep_line_numbers(tmp_path, heredoc):
+    text = "\n\n" + agent(extra=f"description = {heredoc}\ntags = {{ owner = 1 }}")
+    (tmp_path / "main.tf").write_bytes(text.replace("\n", "\r\n").encode())
+
+    resource = resources(tmp_path)["aws_bedrockagent_agent.a"]
+
+    assert resource.line == 4
+    assert resource.tags.tags["owner"].source.endswith("main.tf:12")

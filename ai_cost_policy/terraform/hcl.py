@@ -202,7 +202,9 @@ def read_text(path: Path, display: str) -> str:
 
 
 def parse_file(path: Path, display: str) -> ParsedFile:
-    text = read_text(path, display)
+    # Terraform reads CRLF as a newline, but the grammar's heredocs need "\n";
+    # each CRLF becomes one LF, so line numbers stay the same.
+    text = read_text(path, display).replace("\r\n", "\n")
     source = Source(display, text)
     tree = _parse_text(text, display)
     body = next(child for child in tree.children if isinstance(child, Tree))
