@@ -538,3 +538,31 @@ def test_crlf_line_endings_with_heredocs_parse_and_keep_line_numbers(tmp_path, h
 
     assert resource.line == 4
     assert resource.tags.tags["owner"].source.endswith("main.tf:12")
+
+
+def test_a_heredoc_is_a_known_string_with_flush_indentation_removed(tmp_path):
+    write(
+        tmp_path,
+        {
+            "main.tf": 'variable "team" { default = "ml" }\n'
+            + agent(
+                model="<<EOT\nanthropic.claude-3-haiku-20240307-v1:0\nEOT",
+                extra="tags = {\n"
+                "plain = <<EOT\n  a\\n\n\n  b\nEOT\n"
+                "flush = <<-EOT\n    a\n\n      b\n  EOT\n"
+                "interpolated = <<-EOT\n    ${var.team}-$${x}\n    EOT\n"
+                "}",
+            )
+        },
+    )
+
+    resource = resources(tmp_path)["aws_bedrockagent_agent.a"]
+
+    assert resource.models[0].written == Known(
+        "anthropic.claude-3-haiku-20240307-v1:0\n"
+    )
+    assert tag_values(resource) == {
+        "plain": "  a\\n\n\n  b\n",
+        "flush": "a\n\n  b\n",
+        "interpolated": "ml-${x}\n",
+    }

@@ -425,7 +425,31 @@ class _Evaluator:
         return _Evaluator(self.scope, source).value(node)
 
     def _heredoc_template(self, node: Tree) -> Any:
-        return self.unknown(node, NOT_EVALUATED)
+        return self.heredoc(node.children[0], flush=False)
+
+    def _heredoc_template_trim(self, node: Tree) -> Any:
+        return self.heredoc(node.children[0], flush=True)
+
+    def heredoc(self, token: Token, flush: bool) -> Any:
+        """``<<EOT``: every line up to the marker, each with its newline.
+
+        ``<<-EOT`` removes the smallest indentation of the lines that are not
+        blank, as Terraform does. Escapes are not processed in a heredoc.
+        """
+        lines = str(token).split("\n")
+        if len(lines) < 2 or lines[-1].strip() != lines[0].lstrip("<-"):
+            return self.unknown(token, NOT_EVALUATED)
+        content = lines[1:-1]
+        if flush:
+            cut = min(
+                (len(line) - len(line.lstrip()) for line in content if line.strip()),
+                default=0,
+            )
+            content = [line[cut:] if line.strip() else line for line in content]
+        text = "".join(line + "\n" for line in content)
+        if "${" not in text and "%{" not in text:
+            return text
+        return self.string(Token.new_borrow_pos("STRING_LIT", _quoted(text), token))
 
 
 def _to_text(part: Any) -> str:
@@ -561,6 +585,27 @@ def _operate(operator: str, left: Any, right: Any) -> Any:
     }
     operation = operations.get(operator)
     return _INVALID if operation is None else operation(left, right)
+
+
+def _quoted(text: str) -> str:
+    """Heredoc text as a quoted string, so interpolations evaluate as in one."""
+    escapes = {"\\": "\\\\", '"': '\\"', "\n": "\\n"}
+    out: list[str] = []
+    index = 0
+    while index < len(text):
+        if text.startswith(("$${", "%%{"), index):
+            out.append(text[index : index + 3])
+            index += 3
+            continue
+        opens = text.startswith(("${", "%{"), index)
+        end = _closing_brace(text, index + 2) if opens else None
+        if end is not None:
+            out.append(text[index : end + 1])
+            index = end + 1
+        else:
+            out.append(escapes.get(text[index], text[index]))
+            index += 1
+    return '"' + "".join(out) + '"'
 
 
 def _is_newline(child: Any) -> bool:
