@@ -566,3 +566,35 @@ def test_a_heredoc_is_a_known_string_with_flush_indentation_removed(tmp_path):
         "flush": "a\n\n  b\n",
         "interpolated": "ml-${x}\n",
     }
+
+
+def test_for_expressions_over_known_collections_are_evaluated(tmp_path):
+    write(
+        tmp_path,
+        {
+            "main.tf": """
+variable "teams" { default = { ml = "cc-1", web = "cc-2" } }
+variable "unset" {}
+locals {
+  upper_keys = { for k, v in var.teams : upper(k) => v if v != "cc-2" }
+  codes      = [for v in var.teams : "${v}0"]
+  firsts     = [for i, v in ["a", "b"] : v]
+  grouped    = { for k, v in var.teams : v => k... }
+  unknown    = [for v in var.unset : v]
+}
+"""
+            + agent(
+                extra="tags = merge(local.upper_keys, { codes = local.codes[1], "
+                "first = local.firsts[0], grouped = local.grouped, "
+                "unknown = local.unknown })"
+            )
+        },
+    )
+
+    values = tag_values(resources(tmp_path)["aws_bedrockagent_agent.a"])
+
+    assert values["ML"] == "cc-1" and "WEB" not in values
+    assert values["codes"] == "cc-20"
+    assert values["first"] == "a"
+    assert isinstance(values["grouped"], Unknown)
+    assert isinstance(values["unknown"], Unknown)

@@ -424,6 +424,51 @@ class _Evaluator:
         node, source = parsed
         return _Evaluator(self.scope, source).value(node)
 
+    def _for_tuple_expr(self, node: Tree) -> Any:
+        return self.for_expression(node, node.data == "for_object_expr")
+
+    _for_object_expr = _for_tuple_expr
+
+    def for_expression(self, node: Tree, is_object: bool) -> Any:
+        """``[for i, v in xs : v if c]`` and ``{for k, v in m : k => v}``."""
+        intro, *body = _expressions(node)
+        names = [str(c.children[0]) for c in _expressions(intro)[:-1]]
+        collection = self.value(_expressions(intro)[-1])
+        condition = body.pop() if getattr(body[-1], "data", "") == "for_cond" else None
+        if "..." in node.children:
+            return self.unknown(node, "grouping results with '...' is not evaluated")
+        if isinstance(collection, dict) and not getattr(collection, "hidden", ()):
+            pairs = sorted(collection.items())
+        elif isinstance(collection, list):
+            # A set's keys are its values, a list's its indexes; toset() gives a
+            # list here, so with two names the key is not known.
+            key = Unknown(names[0], "the key of a list or set element")
+            pairs = [(key, item) for item in collection]
+        elif isinstance(collection, Unknown):
+            return collection
+        else:
+            return self.unknown(
+                node, "it iterates over a map with unknown keys or a non-collection"
+            )
+        items: list[Any] = []
+        entries: dict[str, Any] = {}
+        for key, value in pairs:
+            bound = dict(zip(names, (key, value)[-len(names) :], strict=True))
+            inner = _Evaluator(self.scope.iterating(bound), self.source)
+            keep = inner.value(_expressions(condition)[0]) if condition else True
+            if not isinstance(keep, bool):
+                return self.unknown(node, "its if condition is not a known boolean")
+            if not keep:
+                continue
+            if not is_object:
+                items.append(inner.value(body[0]))
+                continue
+            name = inner.value(body[0])
+            if not isinstance(name, str) or name in entries:
+                return self.unknown(node, "its keys are not distinct known strings")
+            entries[name] = inner.value(body[1])
+        return entries if is_object else items
+
     def _heredoc_template(self, node: Tree) -> Any:
         return self.heredoc(node.children[0], flush=False)
 
