@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 import yaml
 
+from ai_cost_policy.catalog import load_catalog
 from ai_cost_policy.engine import evaluate
 from ai_cost_policy.policy import Policy, load_policy_file
 from ai_cost_policy.resource import AIResource
@@ -74,6 +75,19 @@ def test_every_committed_plan_has_its_scenario_and_expectations() -> None:
     plans = {path.stem for path in PLANS.glob("*.json")}
     assert plans <= scenarios
     assert {_scenario(path) for path in EXPECTED_FILES} == plans
+
+
+def test_every_catalog_type_is_judged_in_some_committed_plan() -> None:
+    judged: set[str] = set()
+    for plan_file in sorted(PLANS.glob("*.json")):
+        plan = load_plan(plan_file)
+        assert plan is not None
+        judged |= {
+            resource.entry.terraform_type
+            for resource in resources_from_plan(plan, plan_file.name)
+        }
+
+    assert set(load_catalog().terraform_types) - judged == set()
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,7 @@
-# Tag keys are case-sensitive: `CostCenter`, `cost_center` and `Cost-Center` do not
-# satisfy `cost-center` (nor `Owner` `owner`); each failure names the near miss with
-# a "did you mean". None of these resources runs a model: rules 2 and 3 do not apply.
+# Tag keys are case-sensitive: `CostCenter`, `cost_center`, `Cost-Center` and
+# `cost-centre` do not satisfy `cost-center` (nor `Owner` `owner`); each failure
+# names the near miss with a "did you mean". None of these resources runs a model:
+# rules 2 and 3 do not apply.
 terraform {
   required_providers {
     azurerm = {
@@ -61,6 +62,19 @@ resource "azurerm_ai_foundry" "fail_title_case_keys" {
   tags = {
     Cost-Center = "cc-5000"
     Owner       = "research"
+  }
+}
+
+# A project of the hub above: it carries its own tags, and a spelling variant of a
+# key is no more the key than a change of case.
+resource "azurerm_ai_foundry_project" "fail_spelling_variant_key" {
+  name               = "project-research"
+  location           = local.location
+  ai_services_hub_id = azurerm_ai_foundry.fail_title_case_keys.id
+
+  tags = {
+    cost-centre = "cc-5000"
+    owner       = "research"
   }
 }
 

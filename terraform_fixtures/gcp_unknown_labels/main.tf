@@ -76,7 +76,7 @@ resource "google_vertex_ai_endpoint" "pass_owner_from_attribute" {
 
   labels = {
     cost-center = "cc-7000"
-    owner       = google_service_account.ranking.account_id
+    owner       = google_service_account.ranking.unique_id
   }
 }
 

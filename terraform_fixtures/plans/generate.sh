@@ -68,6 +68,7 @@ plan_vars() {
 # An entry ending in "_" is a prefix.
 UNPLANNABLE_TYPES=(
   aws_bedrockagent_flow                 # added after hashicorp/aws 5.100.0
+  aws_bedrock_evaluation_job            # added after hashicorp/aws 5.100.0
   aws_bedrock_model_invocation_job      # added after hashicorp/aws 5.100.0
   aws_sagemaker_hub_content_reference   # added after hashicorp/aws 5.100.0
   azurerm_                              # hashicorp/azurerm is not in the mirror
