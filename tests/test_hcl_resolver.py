@@ -598,3 +598,26 @@ locals {
     assert values["first"] == "a"
     assert isinstance(values["grouped"], Unknown)
     assert isinstance(values["unknown"], Unknown)
+
+
+def test_nested_dynamic_blocks_expand_to_a_bounded_number_of_blocks(tmp_path):
+    from ai_cost_policy.terraform.expressions import Scope
+    from ai_cost_policy.terraform.hcl import parse_file
+    from ai_cost_policy.terraform.resources import MAX_DYNAMIC_BLOCKS, document
+
+    # Two elements at each of 16 levels: 131,070 blocks if all were expanded.
+    levels = 16
+    nested = '  dynamic "x" {\n    for_each = [1, 2]\n    content {\n' * levels
+    nested += "    }\n  }\n" * levels
+    write(tmp_path, {"main.tf": agent().removesuffix("}\n") + nested + "}\n"})
+    (block,) = parse_file(tmp_path / "main.tf", "main.tf").blocks
+
+    def blocks(values):
+        inner = values.get("x", [])
+        return len(inner) + sum(blocks(item) for item in inner)
+
+    values = document(block, Scope(variables={}))
+
+    # Past the limit, each dynamic block left stands for its blocks once.
+    assert blocks(values) <= MAX_DYNAMIC_BLOCKS + levels**2
+    assert values["foundation_model"] == "anthropic.claude-3-haiku-20240307-v1:0"

@@ -39,13 +39,20 @@ class ProviderDefaults:
     where: str
 
 
+# Nested dynamic blocks multiply: two elements at each of 40 levels would be 2**40
+# blocks. Past this many in one resource, each further dynamic block stands for
+# its blocks once, with an unknown iterator.
+MAX_DYNAMIC_BLOCKS = 10_000
+
+
 def dynamic_instances(
-    block: Block, scope: Scope
+    block: Block, scope: Scope, budget: list[int] | None = None
 ) -> tuple[list[tuple[Block, Scope]], Unknown | None]:
     """The content blocks a ``dynamic`` block generates, each with its iterator.
 
-    When the for_each cannot be resolved, one content block stands for all those
-    it may generate, with an unknown iterator, and the Unknown says why.
+    When the for_each cannot be resolved, or ``budget`` (the blocks still to be
+    expanded) is spent, one content block stands for all those it may generate,
+    with an unknown iterator, and the Unknown says why.
     """
     contents = block.nested("content")
     if not block.labels or not contents:
@@ -63,6 +70,15 @@ def dynamic_instances(
         key = Unknown(f"{name}.key", "the key of a list or set element")
         items = [(key, item) for item in each]
     unknown = None
+    if items is not None and budget is not None:
+        budget[0] -= len(items)
+        if budget[0] < 0:
+            items = None
+            each = Unknown(
+                block.source.snippet(node) if node is not None else "for_each",
+                f"ai-cost-policy expands at most {MAX_DYNAMIC_BLOCKS} dynamic "
+                "blocks in one resource",
+            )
     if items is None:
         unknown = (
             each
@@ -110,8 +126,11 @@ def provider_defaults(block: Block, scope: Scope, key: str) -> ProviderDefaults:
     return ProviderDefaults(key, tags, f"{block.source.path}:{block.line}")
 
 
-def document(block: Block, scope: Scope) -> dict[str, Any]:
+def document(
+    block: Block, scope: Scope, budget: list[int] | None = None
+) -> dict[str, Any]:
     """The block as plain values: attributes evaluated, nested blocks as lists."""
+    budget = [MAX_DYNAMIC_BLOCKS] if budget is None else budget
     values: dict[str, Any] = {
         name: evaluate(node, scope, block.source)
         for name, node in block.attributes.items()
@@ -120,10 +139,10 @@ def document(block: Block, scope: Scope) -> dict[str, Any]:
     for nested in block.blocks:
         if nested.kind == "dynamic" and nested.labels:
             # Generated blocks sit among the static ones, where the dynamic one is.
-            for content, inner in dynamic_instances(nested, scope)[0]:
-                _add_block(values, nested.labels[0], document(content, inner))
+            for content, inner in dynamic_instances(nested, scope, budget)[0]:
+                _add_block(values, nested.labels[0], document(content, inner, budget))
         elif nested.kind != "lifecycle":
-            _add_block(values, nested.kind, document(nested, scope))
+            _add_block(values, nested.kind, document(nested, scope, budget))
     return values
 
 
