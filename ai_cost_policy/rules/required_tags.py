@@ -89,6 +89,9 @@ class RequiredCostTags(Rule):
         "do not see Checkov's own `--var-file`.",
         "Module outputs and data sources are unknown from HCL; scan the plan to "
         "judge them with real values.",
+        'A provider\'s `dynamic "default_tags"` block counts when its `for_each` '
+        "is known from the code; otherwise the default tags are unknown and "
+        "`unknown:` decides.",
     )
 
     def evaluate(self, resource: AIResource, policy: Policy) -> Outcome:
