@@ -340,6 +340,8 @@ class _Layer:
     expression: str
     # Parts of the layer whose keys cannot be seen (an unknown list element).
     hidden: tuple[Unknown, ...] = ()
+    # Keys that are secret themselves (an aws-native element with a secret key).
+    secret_keys: frozenset[str] = frozenset()
 
 
 def _defaults_family(entry: CatalogEntry) -> DefaultsFamily | None:
@@ -408,13 +410,16 @@ def _tag(key: str, item: Any, layer: _Layer) -> Tag:
     secret = marks is True or (
         isinstance(marks, dict) and _contains_secret(marks.get(key))
     )
+    # A map that is secret as a whole hides its keys too.
+    secret_key = marks is True or key in layer.secret_keys
     if isinstance(item, Unknown):
         value: Known | Unknown = item
     elif is_unknown(item):
-        value = Unknown(f'{layer.expression}["{key}"]', PREVIEW_REASON)
+        where = layer.expression if secret_key else f'{layer.expression}["{key}"]'
+        value = Unknown(where, PREVIEW_REASON)
     else:
         value = Known(_text(item))
-    return Tag(key, value, layer.source, secret)
+    return Tag(key, value, layer.source, secret, key_sensitive=secret_key)
 
 
 def _field(element: Mapping[str, Any], name: str) -> str | None:
@@ -435,6 +440,7 @@ def _list_layer(
     """A list of ``{key, value}`` objects (aws-native) read as the map it stands for."""
     values: dict[str, Any] = {}
     secret: dict[str, bool] = {}
+    secret_keys: set[str] = set()
     hidden: list[Unknown] = []
     for position, element in enumerate(elements):
         where = f"{path}[{position}]"
@@ -460,15 +466,17 @@ def _list_layer(
         if is_unknown(item):
             item = Unknown(f"{where}.{value_name}", PREVIEW_REASON)
         values[_text(key)] = item
-        # A secret key or value hides the value; keys are shown, as in a map.
-        secret[_text(key)] = mark is True or (
-            isinstance(mark, dict)
-            and (
-                _contains_secret(mark.get(key_name))
-                or _contains_secret(mark.get(value_name))
-            )
+        # A secret key or value hides the value; a secret key (or element) hides
+        # the key as well.
+        key_secret = mark is True or (
+            isinstance(mark, dict) and _contains_secret(mark.get(key_name))
         )
-    return _Layer(values, secret, source, path, tuple(hidden))
+        if key_secret:
+            secret_keys.add(_text(key))
+        secret[_text(key)] = key_secret or (
+            isinstance(mark, dict) and _contains_secret(mark.get(value_name))
+        )
+    return _Layer(values, secret, source, path, tuple(hidden), frozenset(secret_keys))
 
 
 def _mark_at(marks: Any, position: int) -> Any:

@@ -17,7 +17,10 @@ class Tag:
     key: str
     value: Known | Unknown
     source: str
+    # The value is sensitive; with ``key_sensitive`` the key is too (a map that
+    # is sensitive as a whole): rules compare both, no output shows either.
     sensitive: bool = False
+    key_sensitive: bool = False
 
 
 @dataclass(frozen=True)

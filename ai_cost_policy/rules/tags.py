@@ -41,7 +41,12 @@ def _fold(key: str) -> str:
 def near_misses(key: str, tags: TagSet) -> list[str]:
     """Keys that are probably a typo of ``key``: ``CostCenter`` for ``cost-center``."""
     folded = _fold(key)
-    candidates = [found for found in visible(tags) if found != key]
+    # A sensitive key is never offered: the guess would print it.
+    candidates = [
+        found
+        for found, tag in visible(tags).items()
+        if found != key and not tag.key_sensitive
+    ]
     same = [found for found in candidates if _fold(found) == folded]
     close = difflib.get_close_matches(key, candidates, n=3, cutoff=0.8)
     return sorted(set(same) | set(close))
@@ -62,16 +67,30 @@ def provenance(tags: TagSet) -> str:
         seen = f"no {kind} are set ({tags.attribute})"
     else:
         by_source: dict[str, list[str]] = {}
+        secret: dict[str, int] = {}
         for key in sorted(shown):
-            by_source.setdefault(shown[key].source, []).append(key)
+            source = shown[key].source
+            by_source.setdefault(source, [])
+            if shown[key].key_sensitive:
+                secret[source] = secret.get(source, 0) + 1
+            else:
+                by_source[source].append(key)
         seen = f"{kind} read from {tags.attribute}: " + "; ".join(
-            f"{', '.join(keys)} from {source}" for source, keys in by_source.items()
+            f"{', '.join(_counted(keys, secret.get(source, 0)))} from {source}"
+            for source, keys in by_source.items()
         )
     if tags.hidden:
         seen += "; keys that cannot be seen: " + ", ".join(
             part.describe() for part in tags.hidden
         )
     return seen
+
+
+def _counted(keys: list[str], secret: int) -> list[str]:
+    """Keys as shown, sensitive ones counted: ``owner, (2 sensitive keys)``."""
+    if not secret:
+        return keys
+    return [*keys, f"({secret} sensitive {'key' if secret == 1 else 'keys'})"]
 
 
 def untaggable(resource: AIResource) -> str:

@@ -744,17 +744,22 @@ def _tags_from_map(
     source: Callable[[str], str],
 ) -> dict[str, Tag]:
     tags: dict[str, Tag] = {}
+    # A map sensitive as a whole hides its keys too, as Terraform's own plan does.
+    secret_keys = any(marks is True for marks in sensitive)
     for key in _map_keys(values, unknown):
         value: Known | Unknown
         if _mark(unknown, key) is True or isinstance(values.get(key), Unknown):
-            value = Unknown(f'{attribute}["{key}"]', AFTER_APPLY)
+            where = attribute if secret_keys else f'{attribute}["{key}"]'
+            value = Unknown(where, AFTER_APPLY)
         elif values.get(key) is None:
             # The provider drops a tag whose value is null: it is not set.
             continue
         else:
             value = Known(values[key])
         marked = any(_mark(marks, key) is True for marks in sensitive)
-        tags[key] = Tag(key, value, source(key), sensitive=marked)
+        tags[key] = Tag(
+            key, value, source(key), sensitive=marked, key_sensitive=secret_keys
+        )
     return tags
 
 
