@@ -19,6 +19,13 @@ from typing import Any
 
 from lark import Token, Tree
 
+from ai_cost_policy.terraform.marks import (
+    SENSITIVE_EXPRESSION,
+    hides_a_secret,
+    marked,
+    redacted,
+    unmarked,
+)
 from ai_cost_policy.values import Unknown
 
 NOT_EVALUATED = "not evaluated by ai-cost-policy"
@@ -58,8 +65,11 @@ def shorten(text: str) -> str:
 
     Object and list literals inside a long expression are folded to ``{...}`` and
     ``[...]`` (they may hold values nobody should see in a CI log), and the rest is
-    cut to a readable length.
+    cut to a readable length. Code with a ``sensitive("...")`` call is not quoted
+    at all: it spells its secret out.
     """
+    if hides_a_secret(text):
+        return SENSITIVE_EXPRESSION
     if len(text) <= SNIPPET_LIMIT:
         return text
     folded: list[str] = []
@@ -114,9 +124,6 @@ class Scope:
     variables: dict[str, Any]
     locals: dict[str, tuple[Tree, Source]] = field(default_factory=dict)
     iteration: dict[str, Any] = field(default_factory=dict)
-    # Text of the values of variables declared ``sensitive = true``: any tag or
-    # model built from them is marked sensitive and never printed.
-    secrets: frozenset[str] = frozenset()
     # Where each variable's value came from (terraform.tfvars, --var, a default),
     # so messages can say where a tag was set.
     origins: Mapping[str, str] = field(default_factory=dict)
@@ -129,7 +136,6 @@ class Scope:
             self.variables,
             self.locals,
             {**self.iteration, **names},
-            self.secrets,
             self.origins,
             # Locals cannot see iteration names, so their values stay the same.
             self._local_values,
@@ -204,16 +210,22 @@ class _Evaluator:
     def _object(self, node: Tree) -> Any:
         entries: dict[str, Any] = {}
         hidden: list[Unknown] = []
+        secret_key = False
         for element in node.children:
             if not isinstance(element, Tree) or element.data != "object_elem":
                 continue
             key_node, value_node = _expressions(element)[:2]
-            key = self.key(key_node)
+            key, secret = unmarked(self.key(key_node))
+            secret_key = secret_key or secret
             if isinstance(key, Unknown):
                 hidden.append(key)
                 continue
             entries[key] = self.value(value_node)
-        return PartialMap(entries, tuple(hidden)) if hidden else entries
+        # A key cannot carry a mark of its own: as in Terraform, a key computed
+        # from a secret makes the whole map sensitive, or the key would show it.
+        return marked(
+            PartialMap(entries, tuple(hidden)) if hidden else entries, secret_key
+        )
 
     def key(self, node: Tree | Token) -> Any:
         # Object keys written as bare words are names, not variable references.
@@ -224,11 +236,13 @@ class _Evaluator:
             if len(inner) == 1 and isinstance(inner[0], Tree):
                 if inner[0].data == "identifier":
                     return str(inner[0].children[0])
-        key = self.value(node)
+        key, secret = unmarked(self.value(node))
         if isinstance(key, Unknown) or isinstance(key, str):
-            return key
+            return marked(key, secret)
         if isinstance(key, (int, float, bool)):
-            return str(key).lower() if isinstance(key, bool) else str(key)
+            return marked(
+                str(key).lower() if isinstance(key, bool) else str(key), secret
+            )
         return self.unknown(node, "an object key is not a string")
 
     def _get_attr_expr_term(self, node: Tree) -> Any:
@@ -273,25 +287,29 @@ class _Evaluator:
         return base
 
     def attribute_of(self, node: Tree, base: Any, name: str) -> Any:
+        base, secret = unmarked(base)
         if isinstance(base, Unknown):
             return base
         if isinstance(base, dict):
             if name in base:
-                return base[name]
+                return marked(base[name], secret)
             if isinstance(base, PartialMap) and base.hidden:
                 return base.hidden[0]
             return self.unknown(node, f"there is no attribute '{name}'")
         return self.unknown(node, f"'{name}' is read from a value that is not a map")
 
     def _index_expr_term(self, node: Tree) -> Any:
-        base = self.value(node.children[0])
+        base, secret_base = unmarked(self.value(node.children[0]))
         index_node = node.children[1]
-        index = (
+        index, secret_index = unmarked(
             self.value(_expressions(index_node)[0])
             if _expressions(index_node)
             else int("".join(str(t) for t in index_node.children))
         )
         if isinstance(base, Unknown):
+            if secret_index:
+                # The instance key would be the secret: name no instance.
+                return self.unknown(node, base.reason)
             if base.reference and isinstance(index, (int, str)):
                 # aws_x.y[0].arn and aws_x.y["eu"].arn name one instance.
                 return Unknown(
@@ -305,11 +323,12 @@ class _Evaluator:
         if isinstance(index, int) and index < 0:
             return self.unknown(node, "a negative index is not valid in Terraform")
         try:
-            return base[index]
+            return marked(base[index], secret_base or secret_index)
         except (KeyError, IndexError, TypeError):
             if isinstance(base, PartialMap) and base.hidden:
                 return base.hidden[0]
-            return self.unknown(node, f"there is no element {index!r}")
+            shown = "for a sensitive index" if secret_index else repr(index)
+            return self.unknown(node, f"there is no element {shown}")
 
     def _conditional(self, node: Tree) -> Any:
         return self.value(_regroup(_flatten(node)))
@@ -318,9 +337,10 @@ class _Evaluator:
         return self.value(_regroup(_flatten(node)))
 
     def _ordered_conditional(self, node: Tree) -> Any:
-        condition = self.value(node.children[0])
+        condition, secret = unmarked(self.value(node.children[0]))
         if isinstance(condition, bool):
-            return self.value(node.children[1 if condition else 2])
+            # The branch a secret chooses tells the secret: it is sensitive too.
+            return marked(self.value(node.children[1 if condition else 2]), secret)
         if not isinstance(condition, Unknown):
             return self.unknown(node, "the condition is not a boolean")
         yes, no = self.value(node.children[1]), self.value(node.children[2])
@@ -331,29 +351,31 @@ class _Evaluator:
     def _ordered_operation(self, node: Tree) -> Any:
         left_node, operator_node, right_node = node.children
         operator = str(operator_node.children[0])
-        left, right = self.value(left_node), self.value(right_node)
+        left, secret_left = unmarked(self.value(left_node))
+        right, secret_right = unmarked(self.value(right_node))
+        secret = secret_left or secret_right
         if operator in ("&&", "||"):
             # `false && x` is false whatever x turns out to be: the known side
             # settles it, so the unknown one cannot change the result.
             settles = operator == "||"
             if left is settles or right is settles:
-                return settles
+                return marked(settles, secret)
         if isinstance(left, Unknown) or isinstance(right, Unknown):
             return self.unknown(node, "it depends on a value that is unknown")
         result = _operate(operator, left, right)
         if result is _INVALID:
             return self.unknown(node, f"'{operator}' is not valid for these values")
-        return result
+        return marked(result, secret)
 
     def _unary_op(self, node: Tree) -> Any:
         operator = str(node.children[0])
-        operand = self.value(node.children[1])
+        operand, secret = unmarked(self.value(node.children[1]))
         if isinstance(operand, Unknown):
             return operand
         if operator == "!" and isinstance(operand, bool):
-            return not operand
+            return marked(not operand, secret)
         if operator == "-" and isinstance(operand, (int, float)):
-            return -operand
+            return marked(-operand, secret)
         return self.unknown(node, NOT_EVALUATED)
 
     def _function_call(self, node: Tree) -> Any:
@@ -364,10 +386,15 @@ class _Evaluator:
             if (isinstance(arguments, Tree))
             else []
         )
+        if name in MARK_FUNCTIONS:
+            return MARK_FUNCTIONS[name](self, node, args)
         function = FUNCTIONS.get(name)
         if function is None:
             return self.unknown(node, f"function {name}() is {NOT_EVALUATED}")
-        return function(self, node, args)
+        # As in Terraform, a function's result is sensitive when an argument is.
+        plain = [unmarked(arg) for arg in args]
+        result = function(self, node, [arg for arg, _ in plain])
+        return marked(result, any(secret for _, secret in plain))
 
     def string(self, token: Token) -> Any:
         body = str(token)[1:-1]
@@ -385,7 +412,7 @@ class _Evaluator:
             elif body.startswith("${", index):
                 end = _closing_brace(body, index + 2)
                 if end is None:
-                    return Unknown(body, "an interpolation is not closed")
+                    return Unknown(shorten(body), "an interpolation is not closed")
                 parts.append(self.interpolation(body[index + 2 : end]))
                 index = end + 1
             elif body.startswith(("\\u", "\\U"), index):
@@ -394,7 +421,7 @@ class _Evaluator:
                 try:
                     parts.append(chr(int(digits, 16)))
                 except ValueError:
-                    return Unknown(body, "an escape sequence is not valid")
+                    return Unknown(shorten(body), "an escape sequence is not valid")
                 index += 2 + width
             elif body[index] == "\\" and index + 1 < len(body):
                 parts.append(_ESCAPES.get(body[index + 1], body[index + 1]))
@@ -402,6 +429,8 @@ class _Evaluator:
             else:
                 parts.append(body[index])
                 index += 1
+        secret = any(unmarked(part)[1] for part in parts)
+        parts = [unmarked(part)[0] for part in parts]
         unknown = next((part for part in parts if isinstance(part, Unknown)), None)
         if unknown is not None:
             return Unknown(
@@ -410,17 +439,17 @@ class _Evaluator:
                 reference=unknown.reference,
             )
         if len(parts) == 1 and not isinstance(parts[0], str):
-            return parts[0]
+            return marked(parts[0], secret)
         if any(isinstance(part, (dict, list)) for part in parts):
             return self.unknown(token, "a map or list cannot be part of a string")
-        return "".join(_to_text(part) for part in parts)
+        return marked("".join(_to_text(part) for part in parts), secret)
 
     def interpolation(self, text: str) -> Any:
         from ai_cost_policy.terraform.hcl import parse_expression
 
         parsed = parse_expression(text)
         if parsed is None:
-            return Unknown(text, NOT_EVALUATED)
+            return Unknown(shorten(text), NOT_EVALUATED)
         node, source = parsed
         return _Evaluator(self.scope, source).value(node)
 
@@ -433,7 +462,8 @@ class _Evaluator:
         """``[for i, v in xs : v if c]`` and ``{for k, v in m : k => v}``."""
         intro, *body = _expressions(node)
         names = [str(c.children[0]) for c in _expressions(intro)[:-1]]
-        collection = self.value(_expressions(intro)[-1])
+        # A secret collection, condition or key makes the whole result sensitive.
+        collection, secret = unmarked(self.value(_expressions(intro)[-1]))
         condition = body.pop() if getattr(body[-1], "data", "") == "for_cond" else None
         if "..." in node.children:
             return self.unknown(node, "grouping results with '...' is not evaluated")
@@ -455,7 +485,10 @@ class _Evaluator:
         for key, value in pairs:
             bound = dict(zip(names, (key, value)[-len(names) :], strict=True))
             inner = _Evaluator(self.scope.iterating(bound), self.source)
-            keep = inner.value(_expressions(condition)[0]) if condition else True
+            keep, secret_keep = unmarked(
+                inner.value(_expressions(condition)[0]) if condition else True
+            )
+            secret = secret or secret_keep
             if not isinstance(keep, bool):
                 return self.unknown(node, "its if condition is not a known boolean")
             if not keep:
@@ -463,11 +496,12 @@ class _Evaluator:
             if not is_object:
                 items.append(inner.value(body[0]))
                 continue
-            name = inner.value(body[0])
+            name, secret_name = unmarked(inner.value(body[0]))
+            secret = secret or secret_name
             if not isinstance(name, str) or name in entries:
                 return self.unknown(node, "its keys are not distinct known strings")
             entries[name] = inner.value(body[1])
-        return entries if is_object else items
+        return marked(entries if is_object else items, secret)
 
     def _heredoc_template(self, node: Tree) -> Any:
         return self.heredoc(node.children[0], flush=False)
@@ -749,8 +783,14 @@ def _toset(ev: _Evaluator, node: Tree, args: list[Any]) -> Any:
         )
     if any(isinstance(item, Unknown) for item in args[0]):
         return ev.unknown(node, "toset() depends on a value that is unknown")
-    # Terraform orders a set of strings lexically; duplicates collapse.
-    return sorted(set(map(_to_text, args[0])))
+    # Terraform orders a set of strings lexically; duplicates collapse, and an
+    # element stays sensitive when any of its duplicates was.
+    elements: dict[str, bool] = {}
+    for item in args[0]:
+        value, secret = unmarked(item)
+        text = _to_text(value)
+        elements[text] = elements.get(text, False) or secret
+    return [marked(text, elements[text]) for text in sorted(elements)]
 
 
 def _length(ev: _Evaluator, node: Tree, args: list[Any]) -> Any:
@@ -778,4 +818,25 @@ FUNCTIONS: dict[str, Callable[[_Evaluator, Tree, list[Any]], Any]] = {
     "toset": _toset,
     "tolist": _identity,
     "coalesce": _coalesce,
+}
+
+
+def _sensitive(ev: _Evaluator, node: Tree, args: list[Any]) -> Any:
+    if len(args) != 1:
+        return ev.unknown(node, NOT_EVALUATED)
+    # What did not resolve inside is quoted as this call, whose text (it holds
+    # the secret) is never quoted.
+    return marked(redacted(args[0], ev.source.snippet(node)), True)
+
+
+def _nonsensitive(ev: _Evaluator, node: Tree, args: list[Any]) -> Any:
+    if len(args) != 1:
+        return ev.unknown(node, NOT_EVALUATED)
+    return unmarked(args[0])[0]
+
+
+# Functions that set or clear the mark itself, given their arguments as marked.
+MARK_FUNCTIONS: dict[str, Callable[[_Evaluator, Tree, list[Any]], Any]] = {
+    "sensitive": _sensitive,
+    "nonsensitive": _nonsensitive,
 }

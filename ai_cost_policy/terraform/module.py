@@ -30,6 +30,7 @@ from ai_cost_policy.terraform.hcl import (
     parse_file,
     read_text,
 )
+from ai_cost_policy.terraform.marks import marked, redacted
 from ai_cost_policy.terraform.resources import (
     ProviderDefaults,
     build,
@@ -223,22 +224,11 @@ def root_variables(
     return values, origins
 
 
-def _secret_texts(value: Any) -> set[str]:
-    if isinstance(value, dict):
-        return {text for item in value.values() for text in _secret_texts(item)}
-    if isinstance(value, list):
-        return {text for item in value for text in _secret_texts(item)}
-    if isinstance(value, (str, int, float)) and not isinstance(value, bool):
-        return {str(value)} if len(str(value)) >= 4 else set()
-    return set()
-
-
 def _declared(
     files: list[ParsedFile], given: Mapping[str, Any], origins: Mapping[str, str]
-) -> tuple[dict[str, Any], set[str], dict[str, str]]:
+) -> tuple[dict[str, Any], dict[str, str]]:
     empty = Scope(variables={})
     variables: dict[str, Any] = {}
-    secrets: set[str] = set()
     found: dict[str, str] = {}
     for block in _blocks(files, "variable"):
         name = block.labels[0] if block.labels else ""
@@ -256,17 +246,17 @@ def _declared(
             )
         flag = block.attributes.get("sensitive")
         if flag is not None and evaluate(flag, empty, block.source) is True:
-            secrets |= _secret_texts(variables[name])
-    return variables, secrets, found
+            # Marked, so that whatever is computed from it is sensitive too. What
+            # did not resolve is quoted as the variable, not as the code of its
+            # value: a tfvars expression may spell the secret out.
+            variables[name] = marked(redacted(variables[name], f"var.{name}"), True)
+    return variables, found
 
 
 def _scope(
-    files: list[ParsedFile],
-    variables: dict[str, Any],
-    secrets: frozenset[str],
-    origins: dict[str, str],
+    files: list[ParsedFile], variables: dict[str, Any], origins: dict[str, str]
 ) -> Scope:
-    scope = Scope(variables=variables, secrets=secrets, origins=origins)
+    scope = Scope(variables=variables, origins=origins)
     for block in _blocks(files, "locals"):
         for name, node in block.attributes.items():
             scope.locals[name] = (node, block.source)
@@ -356,15 +346,14 @@ class _Call:
     given: dict[str, Any]
     providers: dict[str, ProviderDefaults]
     catalog: Catalog
-    secrets: frozenset[str] = frozenset()
     stack: tuple[Path, ...] = ()
     origins: dict[str, str] = field(default_factory=dict)
 
 
 def _resolve(call: _Call, result: ModuleResult) -> None:
     files = _load(call.directory, result)
-    variables, secrets, origins = _declared(files, call.given, call.origins)
-    scope = _scope(files, variables, call.secrets | secrets, origins)
+    variables, origins = _declared(files, call.given, call.origins)
+    scope = _scope(files, variables, origins)
     providers = _providers(files, scope, call.providers)
     catalog = call.catalog
 
@@ -385,7 +374,6 @@ def _resolve(call: _Call, result: ModuleResult) -> None:
                 variables=scope.variables,
                 locals=scope.locals,
                 iteration=iteration,
-                secrets=scope.secrets,
                 origins=scope.origins,
             )
             values = document(block, instance_scope)
@@ -457,7 +445,6 @@ def _module_call(
             variables=scope.variables,
             locals=scope.locals,
             iteration=iteration,
-            secrets=scope.secrets,
         )
         inputs = {
             input_name: evaluate(node, instance_scope, block.source)
@@ -471,7 +458,6 @@ def _module_call(
                 inputs,
                 child_providers,
                 call.catalog,
-                scope.secrets,
                 (*stack, directory),
                 dict.fromkeys(inputs, f"module '{name}' at {where}"),
             ),

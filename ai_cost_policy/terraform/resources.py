@@ -9,10 +9,9 @@ azapi ``default_tags`` apply only to a resource that sets no tags at all.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from ai_cost_policy.attribute_paths import walk
@@ -21,6 +20,7 @@ from ai_cost_policy.models.canonical import SENSITIVE
 from ai_cost_policy.resource import AIResource, ModelSlot, Tag, TagSet
 from ai_cost_policy.terraform.expressions import PartialMap, Scope, evaluate
 from ai_cost_policy.terraform.hcl import Block
+from ai_cost_policy.terraform.marks import any_marked, mark_below, marks_at, split
 from ai_cost_policy.values import Known, Unknown
 
 DEFAULTS_NAME = {
@@ -185,7 +185,7 @@ def _written(found_value: Any, location: ModelLocation) -> Known | Unknown:
 
 
 def model_slots(
-    entry: CatalogEntry, values: dict[str, Any], prefix: str
+    entry: CatalogEntry, values: dict[str, Any], prefix: str, marks: Any = None
 ) -> tuple[ModelSlot, ...]:
     slots = []
     for location in entry.models:
@@ -194,6 +194,8 @@ def model_slots(
                 ModelSlot(
                     attribute=found.path,
                     written=_written(found.value, location),
+                    # Any part sensitive hides it all: an Azure model's version.
+                    sensitive=any_marked(marks_at(marks, found.path)),
                     platform=location.platform or entry.platform,
                     form=location.form,
                     reference=reference(found.value, prefix),
@@ -222,7 +224,9 @@ def _short(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def _layer(value: Any, where: str, tags: dict[str, Tag], hidden: list[Unknown]) -> None:
+def _layer(
+    value: Any, marks: Any, where: str, tags: dict[str, Tag], hidden: list[Unknown]
+) -> None:
     if isinstance(value, Unknown):
         hidden.append(value)
         return
@@ -231,7 +235,14 @@ def _layer(value: Any, where: str, tags: dict[str, Tag], hidden: list[Unknown]) 
     hidden.extend(getattr(value, "hidden", ()))
     for key, item in value.items():
         known = item if isinstance(item, Unknown) else Known(_text(item))
-        tags[str(key)] = Tag(str(key), known, where)
+        tags[str(key)] = Tag(
+            str(key),
+            known,
+            where,
+            sensitive=any_marked(mark_below(marks, key)),
+            # A map sensitive as a whole hides its keys too.
+            key_sensitive=marks is True,
+        )
 
 
 def tag_set(
@@ -240,13 +251,16 @@ def tag_set(
     values: dict[str, Any],
     provider: ProviderDefaults | None,
     origins: Mapping[str, str] | None = None,
+    marks: Any = None,
 ) -> TagSet | None:
+    """The effective tags; ``marks`` says what is sensitive in ``values``."""
     location = entry.tags
     if location is None or not entry.carries_tags(entry.api_version(values)):
         return None
     node = block.attributes.get(location.terraform)
     line = block.line if node is None or node.meta.empty else node.meta.line
     own = values.get(location.terraform)
+    own_marks = mark_below(marks, location.terraform)
     attribute = location.terraform
     where = f"{location.terraform} at {block.source.path}:{line}"
     if node is not None and not _is_literal_map(node):
@@ -255,12 +269,12 @@ def tag_set(
     if node is not None:
         where += _variable_origins(block.source.snippet(node), origins or {})
     if own is None and location.body:
-        own = next(
+        own, own_marks = next(
             (
-                found.value
+                (found.value, marks_at(marks, found.path))
                 for found in walk(values, location.body, is_unknown=_is_unknown)
             ),
-            None,
+            (None, None),
         )
         attribute, where = (
             location.body,
@@ -275,57 +289,25 @@ def tag_set(
     if defaults is not None and (merges or own is None):
         name = DEFAULTS_NAME.get(family or "", "defaults")
         _layer(
-            defaults,
+            *split(defaults),
             f"{name} of provider {provider.name} at {provider.where}",
             tags,
             hidden,
         )
         attribute += f" + provider {name}"
     if own is not None:
-        _layer(own, where, tags, hidden)
+        _layer(own, own_marks, where, tags, hidden)
     return TagSet(tags, tuple(hidden), attribute, labels=location.labels)
 
 
-def _mark_secrets(
-    tags: TagSet | None, slots: tuple[ModelSlot, ...], secrets: frozenset[str]
-) -> tuple[TagSet | None, tuple[ModelSlot, ...]]:
-    """Mark what holds a value of a ``sensitive = true`` variable as sensitive."""
-    if not secrets:
-        return tags, slots
-
-    def secret(value: Any) -> bool:
-        text = json.dumps(value, default=str) if isinstance(value, dict) else str(value)
-        return any(item in text for item in secrets)
-
-    if tags is not None:
-        tags = replace(
-            tags,
-            tags={
-                key: replace(tag, sensitive=True)
-                if isinstance(tag.value, Known) and secret(tag.value.value)
-                else tag
-                for key, tag in tags.tags.items()
-            },
-        )
-    slots = tuple(
-        replace(slot, sensitive=True)
-        if isinstance(slot.written, Known) and secret(slot.written.value)
-        else slot
-        for slot in slots
-    )
-    return tags, slots
-
-
 def cost_attributes(
-    entry: CatalogEntry, values: dict[str, Any], secrets: frozenset[str]
+    entry: CatalogEntry, values: dict[str, Any], marks: Any = None
 ) -> dict[str, Any]:
     """The catalog's cost attributes as found: a value, an Unknown, or hidden."""
     found: dict[str, Any] = {}
     for path in entry.cost_attributes:
         for item in walk(values, path, is_unknown=_is_unknown):
-            secret = not isinstance(item.value, Unknown) and any(
-                text in str(item.value) for text in secrets
-            )
+            secret = any_marked(marks_at(marks, item.path))
             found[item.path] = SENSITIVE if secret else item.value
     return found
 
@@ -339,13 +321,11 @@ def build(
     prefix: str,
     scope: Scope | None = None,
 ) -> AIResource:
-    secrets = scope.secrets if scope is not None else frozenset()
     origins = scope.origins if scope is not None else {}
-    tags, models = _mark_secrets(
-        tag_set(entry, block, values, provider, origins),
-        model_slots(entry, values, prefix),
-        secrets,
-    )
+    # Read like a plan: the values, and beside them where they are sensitive.
+    values, marks = split(values)
+    tags = tag_set(entry, block, values, provider, origins, marks)
+    models = model_slots(entry, values, prefix, marks)
     parent = entry.cost_parent
     parent_reference = None
     if tags is None and parent is not None and parent.terraform:
@@ -359,5 +339,5 @@ def build(
         tags=tags,
         models=models,
         parent_reference=parent_reference,
-        cost_attributes=cost_attributes(entry, values, secrets),
+        cost_attributes=cost_attributes(entry, values, marks),
     )
