@@ -367,11 +367,17 @@ def test_a_broken_policy_link_is_an_error_not_the_default(tmp_path):
     shutil.copy(FIXTURES / "agent_missing_tag" / "main.tf", tmp_path / "main.tf")
     os.symlink(tmp_path / "missing.yaml", tmp_path / "ai-cost-policy.yaml")
 
-    completed = run_scan(str(tmp_path))
+    completed = run_scan("--format", "json", str(tmp_path))
 
+    # Since each root is judged by its own policy file, the problem is an error in
+    # the report, naming the file and what it leaves unjudged.
     assert completed.returncode == 2
-    assert "ai-cost-policy.yaml" in completed.stderr
     assert "embedded default" not in completed.stderr
+    report = json.loads(completed.stdout)
+    (error,) = report["errors"]
+    assert error["file"].endswith("ai-cost-policy.yaml")
+    assert "no such file" in error["message"]
+    assert report["findings"] == []
 
 
 def test_binary_oversized_empty_and_looping_files_are_named(tmp_path):
