@@ -12,15 +12,15 @@ from ai_cost_policy.scan import ScanError, ScanResult
 REPORTED = ("failed", "warning")
 
 
-def printable(text: str) -> str:
-    """``text`` with control and format characters shown as escapes.
+def printable(text: str, keep: str = "\n\t") -> str:
+    """``text`` with control and format characters, but ``keep``, shown as escapes.
 
     Tag keys and values come from the scanned repository: an escape sequence in
     one must not move the cursor or recolour a CI log when the report is shown.
     """
     return "".join(
         char
-        if char in "\n\t" or not unicodedata.category(char).startswith("C")
+        if char in keep or not unicodedata.category(char).startswith("C")
         else f"\\x{ord(char):02x}"
         if ord(char) < 0x100
         else f"\\u{ord(char):04x}"

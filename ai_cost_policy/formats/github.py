@@ -37,7 +37,9 @@ def command(name: str, message: str, **properties: str | int | None) -> str:
         for key, value in properties.items()
         if value is not None
     )
-    return f"::{name}{' ' + shown if shown else ''}::{escape_data(printable(message))}"
+    # CR and LF are the runner's to escape; other control characters are ours.
+    data = escape_data(printable(message, keep="\n\r"))
+    return f"::{name}{' ' + shown if shown else ''}::{data}"
 
 
 def _annotation(finding: Finding) -> str:
