@@ -63,7 +63,8 @@ def _items(value: Any, index: int | str | None) -> list[tuple[str, Any]]:
     return []
 
 
-def _mark(marks: Any, key: str | int) -> Any:
+def mark_below(marks: Any, key: str | int) -> Any:
+    """The marks (unknown, sensitive) of ``key`` inside a value marked ``marks``."""
     if marks is True or marks is None:
         return marks
     if isinstance(marks, dict) and isinstance(key, int):
@@ -113,10 +114,13 @@ def _walk(
         return
     segment, rest = segments[0], segments[1:]
     name = f"{where}.{segment.name}" if where else segment.name
-    if segment.name not in value and _mark(unknown, segment.name) is True:
+    if segment.name not in value and mark_below(unknown, segment.name) is True:
         # A plan leaves an attribute known only after apply out of `after`.
         yield Found(
-            name, None, unknown=True, sensitive=_mark(sensitive, segment.name) is True
+            name,
+            None,
+            unknown=True,
+            sensitive=mark_below(sensitive, segment.name) is True,
         )
         return
     if segment.name not in value:
@@ -126,8 +130,8 @@ def _walk(
             yield Found(where or segment.name, hidden[0], unknown=True)
         return
     child = value[segment.name]
-    child_unknown = _mark(unknown, segment.name)
-    child_sensitive = _mark(sensitive, segment.name)
+    child_unknown = mark_below(unknown, segment.name)
+    child_sensitive = mark_below(sensitive, segment.name)
     if child_unknown is True or is_unknown(child):
         yield Found(name, child, unknown=True, sensitive=child_sensitive is True)
         return
@@ -137,7 +141,7 @@ def _walk(
             item,
             rest,
             name + suffix,
-            _mark(child_unknown, position) if suffix else child_unknown,
-            _mark(child_sensitive, position) if suffix else child_sensitive,
+            mark_below(child_unknown, position) if suffix else child_unknown,
+            mark_below(child_sensitive, position) if suffix else child_sensitive,
             is_unknown,
         )

@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from ai_cost_policy.attribute_paths import parse
+from ai_cost_policy.attribute_paths import mark_below, parse
 from ai_cost_policy.values import Unknown
 
 SENSITIVE_EXPRESSION = "(expression with a sensitive value)"
@@ -103,18 +103,6 @@ def any_marked(marks: Any) -> bool:
     if isinstance(marks, list):
         return any(any_marked(mark) for mark in marks)
     return False
-
-
-def mark_below(marks: Any, key: str | int) -> Any:
-    if marks is True:
-        return True
-    if isinstance(marks, dict) and isinstance(key, int):
-        return marks  # a lone object standing for a block list of one
-    if isinstance(marks, dict):
-        return marks.get(key)
-    if isinstance(marks, list) and isinstance(key, int) and key < len(marks):
-        return marks[key]
-    return None
 
 
 def marks_at(marks: Any, path: str) -> Any:

@@ -14,13 +14,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ai_cost_policy.attribute_paths import walk
+from ai_cost_policy.attribute_paths import mark_below, walk
 from ai_cost_policy.catalog import CatalogEntry, ModelLocation
 from ai_cost_policy.models.canonical import SENSITIVE
 from ai_cost_policy.resource import AIResource, ModelSlot, Tag, TagSet
 from ai_cost_policy.terraform.expressions import PartialMap, Scope, evaluate
 from ai_cost_policy.terraform.hcl import Block
-from ai_cost_policy.terraform.marks import any_marked, mark_below, marks_at, split
+from ai_cost_policy.terraform.marks import any_marked, marks_at, split
 from ai_cost_policy.values import Known, Unknown
 
 DEFAULTS_NAME = {
