@@ -374,10 +374,14 @@ def test_secret_values_never_appear_in_any_diagnostic(pack, levels, tmp_path):
 
     found = {}
     messages = []
-    for resource in resources(capture(tmp_path)):
+    sent = resources(capture(tmp_path))
+    for resource in sent:
         response = pack.analyze(analyze_request(resource))
         found[resource.name] = verdicts(response, RULE_POLICIES)
         messages += [message for _, _, message in diagnostics(response)]
+    messages += [d.message for d in pack.analyze_stack(stack_request(sent)).diagnostics]
+    # What the pack logs reaches the engine's output too.
+    messages.append(pack.errors())
 
     assert found["secret_model"] == {
         "CKV_AICOST_1": "failed",
