@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ai_cost_policy.catalog import load_catalog
 from ai_cost_policy.engine import evaluate, sort_findings
 from ai_cost_policy.policy import Policy, PolicyError
 from ai_cost_policy.resource import AIResource
@@ -164,45 +165,70 @@ def _scan_plan(path: Path, result: ScanResult, policy: Policy) -> None:
 
 
 def _root_modules(
-    directories: dict[Path, Policy],
+    directories: Sequence[Path],
+    policy_for: PolicyFor,
     result: ScanResult,
     assignments: Sequence[Assignment],
 ) -> None:
-    resolved = {
-        directory: resolve_root_module(directory, assignments, policy.catalog())
-        for directory, policy in directories.items()
-    }
+    policies: dict[Path, Policy | PolicyError] = {}
+    resolved = {}
+    for directory in directories:
+        try:
+            policy: Policy | PolicyError = policy_for(directory)
+        except PolicyError as error:
+            policy = error
+        policies[directory] = policy
+        # Under a policy that cannot be used, still resolved with the built-in
+        # catalog: which modules it calls decides what is judged through it.
+        catalog = (
+            load_catalog() if isinstance(policy, PolicyError) else policy.catalog()
+        )
+        resolved[directory] = resolve_root_module(directory, assignments, catalog)
     # A directory that another scanned directory calls as a local module is judged
     # through its caller (with the caller's inputs, providers and policy), not on
-    # its own.
+    # its own; its own policy file governs nothing in this scan.
     called = {path for module in resolved.values() for path in module.module_dirs}
+    unjudged: dict[PolicyError, list[str]] = {}
     for directory, module in sorted(resolved.items()):
         if directory in called:
             continue
-        result.add(directories[directory], module.resources)
+        policy = policies[directory]
+        if isinstance(policy, PolicyError):
+            unjudged.setdefault(policy, []).append(display_path(directory))
+        else:
+            result.add(policy, module.resources)
         for note in module.notes:
             result.note(note)
         for error in module.errors:
             where = f"line {error.line}: " if error.line else ""
             result.error(error.file, where + error.message)
+    _unusable_policies(unjudged, result)
 
 
 def _governed(
     paths: Sequence[Path], policy_for: PolicyFor, result: ScanResult
 ) -> dict[Path, Policy]:
-    """Each path with its policy; a path whose policy file is invalid is an error.
-
-    The error names the policy file, the line and the key, and which paths were
-    not judged because of it: nothing is left out silently.
-    """
+    """Each path with its policy; a path whose policy file is invalid is an error."""
     governed: dict[Path, Policy] = {}
-    failed: dict[PolicyError, list[str]] = {}
+    unjudged: dict[PolicyError, list[str]] = {}
     for path in paths:
         try:
             governed[path] = policy_for(path)
         except PolicyError as error:
-            failed.setdefault(error, []).append(display_path(path))
-    for error, skipped in failed.items():
+            unjudged.setdefault(error, []).append(display_path(path))
+    _unusable_policies(unjudged, result)
+    return governed
+
+
+def _unusable_policies(
+    unjudged: dict[PolicyError, list[str]], result: ScanResult
+) -> None:
+    """An error per policy file that cannot be used, naming what it left unjudged.
+
+    The error names the policy file, the line and the key, and which roots or
+    plans were not judged because of it: nothing is left out silently.
+    """
+    for error, skipped in unjudged.items():
         where = f"line {error.line}: " if error.line else ""
         key = f"{error.key}: " if error.key else ""
         result.error(
@@ -210,7 +236,6 @@ def _governed(
             f"{where}{key}{error.message}; not judged under this policy file: "
             + ", ".join(skipped),
         )
-    return governed
 
 
 def scan_paths(
@@ -249,7 +274,7 @@ def scan_paths(
     for plan, plan_policy in governed_plans.items():
         _scan_plan(plan, result, plan_policy)
     unique = sorted({directory.resolve() for directory in directories})
-    _root_modules(_governed(unique, policy_for, result), result, assignments)
+    _root_modules(unique, policy_for, result, assignments)
     if assignments and not unique:
         result.note("--var and --var-file apply to Terraform code; no code was scanned")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 
@@ -368,3 +369,119 @@ def test_control_characters_from_the_code_are_shown_escaped(tmp_path, command):
     assert "\x1b" not in completed.stdout
     if command[0] == "scan":  # the inventory lists only the policy's own keys
         assert "ml\\x1b[2J-team" in completed.stdout
+
+
+CALLER = """\
+module "ai" {
+  source = "../modules/ai"
+}
+"""
+
+
+def caller_and_module(tmp_path, root_policy, module_policy):
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    (repo / "ai-cost-policy.yaml").write_text("version: 1\n")
+    for folder, text in (("root", CALLER), ("modules/ai", AGENT.format(name="a"))):
+        (repo / folder).mkdir(parents=True)
+        (repo / folder / "main.tf").write_text(text)
+    if root_policy is not None:
+        (repo / "root" / "ai-cost-policy.yaml").write_text(root_policy)
+    (repo / "modules" / "ai" / "ai-cost-policy.yaml").write_text(module_policy)
+    return repo
+
+
+def test_a_called_modules_own_policy_file_governs_nothing(tmp_path):
+    # The module is judged through its caller, by the caller's policy.
+    repo = caller_and_module(tmp_path, None, "version: 1\ntagz: 1\n")
+
+    completed = run_scan("--format", "json", ".", cwd=repo)
+    report = json.loads(completed.stdout)
+
+    assert completed.returncode == 0, report
+    assert report["errors"] == []
+    assert {finding["resource"] for finding in report["findings"]} == {
+        "module.ai.aws_bedrockagent_agent.a"
+    }
+
+
+def test_a_caller_under_an_invalid_policy_takes_its_modules_with_it(tmp_path):
+    required_team = "version: 1\ntags:\n  required:\n    team-x: {}\n"
+    repo = caller_and_module(tmp_path, "version: 1\ntagz: 1\n", required_team)
+
+    completed = run_scan("--format", "json", ".", cwd=repo)
+    report = json.loads(completed.stdout)
+
+    assert completed.returncode == 2
+    assert report["findings"] == []
+    assert report["errors"] == [
+        {
+            "file": "root/ai-cost-policy.yaml",
+            "message": "line 2: tagz: unknown key; did you mean 'tags'?; not "
+            "judged under this policy file: root",
+        }
+    ]
+
+
+def test_a_policy_file_that_is_a_fifo_is_an_error_not_a_hang(tmp_path):
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    (repo / "main.tf").write_text(AGENT.format(name="a"))
+    os.mkfifo(repo / "ai-cost-policy.yaml")
+
+    found = run_scan("--format", "json", ".", cwd=repo)
+    named = run_scan("--config", "ai-cost-policy.yaml", ".", cwd=repo)
+
+    assert found.returncode == named.returncode == 2
+    assert json.loads(found.stdout)["errors"] == [
+        {
+            "file": "ai-cost-policy.yaml",
+            "message": "not a regular file (a FIFO or device); not judged under "
+            "this policy file: .",
+        }
+    ]
+    assert (
+        "ai-cost-policy.yaml: not a regular file (a FIFO or device) (named by "
+        "--config)" in named.stderr
+    )
+
+
+def test_a_variable_file_terraform_would_read_but_cannot_be_read_is_an_error(
+    tmp_path,
+):
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    (repo / "main.tf").write_text(AGENT.format(name="a"))
+    (repo / "terraform.tfvars").mkdir()
+    (repo / "team.auto.tfvars").symlink_to("nowhere.tfvars")
+
+    completed = run_scan("--format", "json", ".", cwd=repo)
+    report = json.loads(completed.stdout)
+
+    assert completed.returncode == 2
+    assert report["errors"] == [
+        {
+            "file": "team.auto.tfvars",
+            "message": "cannot read file: No such file or directory",
+        },
+        {"file": "terraform.tfvars", "message": "not a regular file"},
+    ]
+
+
+def test_a_plan_with_a_number_too_long_to_read_is_an_error_naming_it(tmp_path):
+    plan = tmp_path / "plan.json"
+    plan.write_text(
+        '{"format_version": "1.2", "planned_values": {}, "resource_changes": [], '
+        '"variables": {"n": {"value": ' + "9" * 4301 + "}}}"
+    )
+
+    report, code = scan_json(str(plan), "terraform_fixtures/agent_missing_tag")
+
+    assert code == 2
+    assert report["errors"] == [
+        {
+            "file": str(plan),
+            "message": "holds a number of more than 4,300 digits, too long to read",
+        }
+    ]
+    assert report["summary"]["failed"] == 1  # the other scenario is still judged

@@ -9,6 +9,8 @@ they name, so the merge below is the one place that decides precedence.
 from __future__ import annotations
 
 import copy
+import os
+import stat
 from collections.abc import Mapping
 from functools import cache
 from importlib import resources
@@ -94,7 +96,15 @@ def policy_to_dict(policy: Policy) -> dict[str, Any]:
 def _read(path: Path, source: str, named_by: str | None) -> str:
     by = f" (named by {named_by})" if named_by else ""
     try:
-        with path.open("rb") as handle:
+        # Opened without blocking: a FIFO would otherwise wait for a writer
+        # forever. Anything but a regular file is refused before it is read.
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        with os.fdopen(descriptor, "rb") as handle:
+            mode = os.fstat(handle.fileno()).st_mode
+            if stat.S_ISDIR(mode):
+                raise IsADirectoryError
+            if not stat.S_ISREG(mode):
+                raise PolicyError(source, f"not a regular file (a FIFO or device){by}")
             data = handle.read(MAX_BYTES + 1)
     except FileNotFoundError:
         raise PolicyError(source, f"no such file{by}") from None

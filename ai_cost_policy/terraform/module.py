@@ -212,7 +212,9 @@ def root_variables(
         origins.update(dict.fromkeys(found, origin))
 
     for path in automatic:
-        if path.is_file():
+        # Whatever stands at a name Terraform reads (a folder, a FIFO, a broken
+        # link) is read, so that it is an error rather than a silent skip.
+        if path.exists() or path.is_symlink():
             take(_variable_file(path, result), display_path(path))
     for assignment in assignments:
         if isinstance(assignment, VarFile):

@@ -140,6 +140,12 @@ def load_plan(path: str | Path) -> PlanDocument | None:
     except RecursionError:
         # The decoder itself gives up near 1,000 levels.
         raise PlanError(file, _TOO_DEEP) from None
+    except ValueError:
+        # Python reads no integer of over 4,300 digits (a guard against slow
+        # conversions); no real plan holds one.
+        raise PlanError(
+            file, "holds a number of more than 4,300 digits, too long to read"
+        ) from None
     if _nested_deeper_than(data, MAX_PLAN_DEPTH):
         raise PlanError(file, _TOO_DEEP)
 
