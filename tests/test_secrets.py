@@ -3,8 +3,9 @@
 Every secret below holds ``qzx`` (checked case-insensitively, because ``lower()`` and
 ``upper()`` change its case): a tag key made from a sensitive variable, a
 transformed secret, a ``sensitive("...")`` literal, a three-letter secret, the keys
-of a wholly sensitive map variable, the same through a module input, and a plan
-whose tag maps are sensitive as a whole. Every scan and inventory format is
+of a wholly sensitive map variable, the same through a module input, a sensitive
+key or index that finds nothing (the message must not say what it looked for), and
+a plan whose tag maps are sensitive as a whole. Every scan and inventory format is
 searched, stdout and stderr.
 """
 
@@ -140,6 +141,17 @@ resource "aws_bedrockagent_agent" "heredoc_secret" {{
       ${{var.short}}-env
       EOT
     ai-model    = "{MODEL}"
+  }}
+}}
+
+resource "aws_bedrockagent_agent" "missing_secret_key" {{
+  agent_name       = "i"
+  foundation_model = "{MODEL}"
+  tags = {{
+    cost-center = "cc-1234"
+    owner       = lookup({{ platform = "ml" }}, var.owner)
+    environment = {{ prod = "prod" }}[var.owner]
+    ai-model    = ["{MODEL}"][var.owner]
   }}
 }}
 

@@ -24,6 +24,7 @@ from ai_cost_policy.terraform.marks import (
     hides_a_secret,
     marked,
     redacted,
+    shown,
     unmarked,
 )
 from ai_cost_policy.values import Unknown
@@ -327,8 +328,9 @@ class _Evaluator:
         except (KeyError, IndexError, TypeError):
             if isinstance(base, PartialMap) and base.hidden:
                 return base.hidden[0]
-            shown = "for a sensitive index" if secret_index else repr(index)
-            return self.unknown(node, f"there is no element {shown}")
+            return self.unknown(
+                node, f"there is no element {shown(index, secret_index)}"
+            )
 
     def _conditional(self, node: Tree) -> Any:
         return self.value(_regroup(_flatten(node)))
@@ -735,19 +737,6 @@ def _merge(ev: _Evaluator, node: Tree, args: list[Any]) -> Any:
     return PartialMap(entries, tuple(hidden)) if hidden else entries
 
 
-def _lookup(ev: _Evaluator, node: Tree, args: list[Any]) -> Any:
-    if len(args) < 2 or any(isinstance(arg, Unknown) for arg in args[:2]):
-        return ev.unknown(node, "lookup() depends on a value that is unknown")
-    mapping, key = args[0], args[1]
-    if isinstance(mapping, dict) and key in mapping:
-        return mapping[key]
-    if isinstance(mapping, PartialMap) and mapping.hidden:
-        return mapping.hidden[0]
-    if len(args) > 2:
-        return args[2]
-    return ev.unknown(node, f"lookup() found no key {key!r}")
-
-
 def _string_function(apply: Callable[[str], str]) -> Callable[..., Any]:
     def call(ev: _Evaluator, node: Tree, args: list[Any]) -> Any:
         if len(args) != 1 or isinstance(args[0], Unknown):
@@ -809,7 +798,6 @@ def _length(ev: _Evaluator, node: Tree, args: list[Any]) -> Any:
 FUNCTIONS: dict[str, Callable[[_Evaluator, Tree, list[Any]], Any]] = {
     "length": _length,
     "merge": _merge,
-    "lookup": _lookup,
     "upper": _string_function(str.upper),
     "lower": _string_function(str.lower),
     "trimspace": _string_function(str.strip),
@@ -835,8 +823,25 @@ def _nonsensitive(ev: _Evaluator, node: Tree, args: list[Any]) -> Any:
     return unmarked(args[0])[0]
 
 
-# Functions that set or clear the mark itself, given their arguments as marked.
+def _lookup(ev: _Evaluator, node: Tree, args: list[Any]) -> Any:
+    plain = [unmarked(arg) for arg in args]
+    secret = any(mark for _, mark in plain)
+    if len(args) < 2 or any(isinstance(arg, Unknown) for arg, _ in plain[:2]):
+        return ev.unknown(node, "lookup() depends on a value that is unknown")
+    (mapping, _), (key, secret_key) = plain[:2]
+    if isinstance(mapping, dict) and key in mapping:
+        return marked(mapping[key], secret)
+    if isinstance(mapping, PartialMap) and mapping.hidden:
+        return mapping.hidden[0]
+    if len(args) > 2:
+        return marked(plain[2][0], secret)
+    return ev.unknown(node, f"lookup() found no key {shown(key, secret_key)}")
+
+
+# Functions given their arguments as marked: they set or clear the mark themselves,
+# or need it to keep a sensitive argument out of their messages.
 MARK_FUNCTIONS: dict[str, Callable[[_Evaluator, Tree, list[Any]], Any]] = {
     "sensitive": _sensitive,
     "nonsensitive": _nonsensitive,
+    "lookup": _lookup,
 }

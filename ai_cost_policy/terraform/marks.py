@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ai_cost_policy.attribute_paths import mark_below, parse
+from ai_cost_policy.models.canonical import SENSITIVE
 from ai_cost_policy.values import Unknown
 
 SENSITIVE_EXPRESSION = "(expression with a sensitive value)"
@@ -43,6 +44,33 @@ def marked(value: Any, sensitive: bool) -> Any:
     if not sensitive or isinstance(value, (Sensitive, Unknown)):
         return value
     return Sensitive(value)
+
+
+# Long enough to recognise a key or an index, short enough for one message line.
+SHOWN_LIMIT = 40
+
+
+def shown(value: Any, sensitive: bool) -> str:
+    """An evaluated value as a message may quote it: a key, an index, an operand.
+
+    A sensitive value is never quoted; a long one is cut, and a collection is named
+    by its kind (it may hold anything, sensitive or not, and be huge).
+    """
+    if sensitive:
+        return SENSITIVE
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        text = repr(value)
+        return text if len(text) <= SHOWN_LIMIT else text[: SHOWN_LIMIT - 4] + "...'"
+    if isinstance(value, (dict, list)):
+        return "a map" if isinstance(value, dict) else "a list"
+    if isinstance(value, int) and value.bit_length() > 128:
+        return "a number too long to show"
+    text = str(value)
+    return text if len(text) <= SHOWN_LIMIT else text[: SHOWN_LIMIT - 3] + "..."
 
 
 def split(value: Any) -> tuple[Any, Any]:
