@@ -48,6 +48,21 @@ class AICostCheck(BaseResourceCheck):
         )
         self.severity = Severities[BcSeverities.HIGH]
 
+    def run(
+        self,
+        scanned_file: str,
+        entity_configuration: dict[str, Any],
+        entity_name: str,
+        entity_type: str,
+        skip_info: Any,
+    ) -> Any:
+        # Addresses repeat across root modules (every team has its `agent`); the
+        # file Checkov is scanning tells their resources apart in its graph.
+        self._scanned_file = scanned_file
+        return super().run(
+            scanned_file, entity_configuration, entity_name, entity_type, skip_info
+        )
+
     def scan_resource_conf(self, conf: dict[str, Any]) -> CheckResult:
         try:
             finding = self._finding(conf)
@@ -71,7 +86,7 @@ class AICostCheck(BaseResourceCheck):
 
     def _root_module(self, address: str) -> Path:
         """The directory of the root module, found through Checkov's graph."""
-        vertex = _vertex(self.graph, address)
+        vertex = _vertex(self.graph, address, getattr(self, "_scanned_file", ""))
         if vertex is None:
             raise LookupError("resource not found in Checkov's graph")
         caller = vertex.get("source_module_object_")
@@ -108,14 +123,31 @@ def _module_fields(module: Any) -> dict[str, Any]:
     return dict(module)
 
 
-def _vertex(graph: Any, address: str) -> dict[str, Any] | None:
+def _vertex(graph: Any, address: str, scanned_file: str) -> dict[str, Any] | None:
+    """The graph's resource at ``address`` in ``scanned_file``.
+
+    Checkov names the scanned file relative to the scanned directory ("/team-b/
+    main.tf", or as given with -f); the graph holds absolute paths.
+    """
     if graph is None:
         return None
+    found = []
     for node in graph.nodes():
         attributes = node[1] if isinstance(node, tuple) else node
         if (
             attributes.get("block_type_") == "resource"
             and attributes.get("__address__") == address
         ):
-            return attributes
-    return None
+            found.append(attributes)
+    suffix = os.path.normpath(scanned_file).lstrip(os.sep) if scanned_file else ""
+    in_file = [
+        attributes
+        for attributes in found
+        if suffix
+        and os.path.normpath(str(attributes.get("file_path_", ""))).endswith(
+            os.sep + suffix
+        )
+    ]
+    if in_file:
+        return in_file[0]
+    return found[0] if found else None

@@ -3,6 +3,8 @@ from `ai-cost-policy scan` and from the real Checkov with the shipped checks."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from conftest import (
     FIXTURES,
@@ -106,3 +108,49 @@ def test_checkov_judges_a_single_plan_file_given_with_f():
 
     (found,) = results.values()
     assert found == expected_verdicts(plan.with_name(plan.stem + ".expected.yaml"))
+
+
+TEAM_AGENT = """\
+resource "aws_bedrockagent_agent" "agent" {
+  agent_name              = "agent"
+  agent_resource_role_arn = "arn:aws:iam::111122223333:role/agent"
+  foundation_model        = "anthropic.claude-3-haiku-20240307-v1:0"
+  tags = {
+    cost-center = "cc-1234"
+    owner       = "ml"
+    ai-model    = "anthropic.claude-3-haiku-20240307-v1:0"
+  }
+}
+"""
+
+
+def test_checkov_tells_apart_resources_of_the_same_address_in_two_roots(tmp_path):
+    # Every team has its `agent`: each must be judged in its own root, by its own
+    # folder's policy, as `ai-cost-policy scan` judges it.
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "ai-cost-policy.yaml").write_text("version: 1\n")
+    for team in ("team-a", "team-b"):
+        (tmp_path / team).mkdir()
+        (tmp_path / team / "main.tf").write_text(TEAM_AGENT)
+    (tmp_path / "team-b" / "ai-cost-policy.yaml").write_text(
+        "version: 1\nmodels:\n  bedrock: {approved: ['amazon.*']}\n"
+    )
+
+    found = checkov_verdicts(
+        run_checkov("-d", str(tmp_path), "--framework", "terraform")
+    )
+    report, _ = scan_json(str(tmp_path))
+
+    scanned: dict[str, dict[tuple[str, str], str]] = {}
+    for finding in report["findings"]:
+        where = "/" + str(Path(finding["file"]).relative_to(tmp_path))
+        scanned.setdefault(where, {})[(finding["resource"], finding["rule"])] = finding[
+            "verdict"
+        ]
+    assert found == scanned
+    assert found["/team-b/main.tf"][
+        ("aws_bedrockagent_agent.agent", "CKV_AICOST_2")
+    ] == ("failed")
+    assert found["/team-a/main.tf"][
+        ("aws_bedrockagent_agent.agent", "CKV_AICOST_2")
+    ] == ("passed")
