@@ -13,6 +13,7 @@ from typing import Any
 import yaml
 
 from ai_cost_policy.policy import (
+    ENVIRONMENT_VARIABLE,
     POLICY_FILE_NAME,
     SCHEMA,
     Policy,
@@ -46,8 +47,8 @@ def add_config_commands(subparsers: Any) -> None:
         "file",
         nargs="?",
         metavar="FILE",
-        help="the policy file (default: the one a scan of the current directory "
-        "would use)",
+        help="the policy file (default: every one a scan of the current directory "
+        "may use: the nearest above it and each one below it)",
     )
     validate.set_defaults(handler=validate_command)
 
@@ -85,21 +86,52 @@ def add_config_commands(subparsers: Any) -> None:
 
 
 def validate_command(args: argparse.Namespace) -> int:
-    try:
-        if args.file:
-            policy = load_policy_file(args.file)
-        else:
-            policy, announcement = find_policy(["."], environ=os.environ)
-            if announcement:
-                _note(
-                    "no policy file found from the current directory; the embedded "
-                    "default applies and is valid"
-                )
-                return EXIT_OK
-    except PolicyError as error:
-        return _report(error)
-    print(f"{policy.source}: valid ({summary(policy)})")
-    return EXIT_OK
+    if args.file:
+        files = [args.file]
+    elif os.environ.get(ENVIRONMENT_VARIABLE):
+        files = [os.environ[ENVIRONMENT_VARIABLE]]
+    else:
+        files = _files_a_scan_may_use()
+    if not files:
+        _note(
+            "no policy file found from the current directory; the embedded "
+            "default applies and is valid"
+        )
+        return EXIT_OK
+    exit_code = EXIT_OK
+    for file in files:
+        try:
+            policy = load_policy_file(file)
+        except PolicyError as error:
+            exit_code = _report(error)
+            continue
+        print(f"{policy.source}: valid ({summary(policy)})")
+    return exit_code
+
+
+def _files_a_scan_may_use() -> list[str]:
+    """The nearest policy file above the current directory and every one below it.
+
+    A scan of ``.`` judges each root module by the file nearest to it, so each of
+    these may be the one that judges some root.
+    """
+    from ai_cost_policy.policy.lookup import nearest_policy_file
+    from ai_cost_policy.terraform.module import SKIPPED_DIRECTORIES, display_path
+
+    files = []
+    nearest = nearest_policy_file(Path("."))
+    if nearest is not None:
+        files.append(nearest)
+    for current, subdirectories, names in os.walk("."):
+        here = Path(current)
+        subdirectories[:] = sorted(
+            name
+            for name in subdirectories
+            if name not in SKIPPED_DIRECTORIES and not (here / name).is_symlink()
+        )
+        if here != Path(".") and POLICY_FILE_NAME in names:
+            files.append(display_path(here / POLICY_FILE_NAME))
+    return files
 
 
 def show_command(args: argparse.Namespace) -> int:

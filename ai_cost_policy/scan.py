@@ -291,6 +291,14 @@ def scan_paths(
                     f"list): any {platform} model passes CKV_AICOST_2"
                 )
     result.findings = sort_findings(findings)
+    if len(result.judged) > 1:
+        # Several policy files judged this scan: say which, so it can be audited.
+        for judging, resources in result.judged:
+            count = len(resources)
+            result.note(
+                f"policy {judging.source} judged {count} AI resource"
+                + ("s" if count != 1 else "")
+            )
     if not result.resources and not result.errors:
         result.note("no AI resources found in the scanned paths")
     return result

@@ -258,3 +258,24 @@ def test_config_init_writes_a_valid_starting_policy_and_never_overwrites(tmp_pat
     assert (tmp_path / "ai-cost-policy.yaml").read_text() == written
     assert validated.returncode == 0
     assert "ai-cost-policy.yaml: valid" in validated.stdout
+
+
+def test_validate_without_a_file_checks_every_policy_a_scan_may_use(
+    repo: Path,
+) -> None:
+    (repo / "ai-cost-policy.yaml").write_text("version: 1\n", encoding="utf-8")
+    (repo / "team-b").mkdir()
+    (repo / "team-b" / "ai-cost-policy.yaml").write_text(
+        "version: 1\ntagz: {}\n", encoding="utf-8"
+    )
+    (repo / ".terraform").mkdir()
+    (repo / ".terraform" / "ai-cost-policy.yaml").write_text("junk", encoding="utf-8")
+
+    result = run("config", "validate", cwd=repo)
+
+    assert result.returncode == 2
+    assert result.stdout.startswith("ai-cost-policy.yaml: valid (")
+    assert result.stderr == (
+        "ai-cost-policy: error: team-b/ai-cost-policy.yaml:2: tagz: unknown key; "
+        "did you mean 'tags'?\n"
+    )

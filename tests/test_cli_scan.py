@@ -485,3 +485,12 @@ def test_a_plan_with_a_number_too_long_to_read_is_an_error_naming_it(tmp_path):
         }
     ]
     assert report["summary"]["failed"] == 1  # the other scenario is still judged
+
+
+def test_a_scan_judged_by_several_policy_files_names_each_in_a_note(tmp_path):
+    repo = team_repository(tmp_path, "version: 1\n")
+
+    report = json.loads(run_scan("--format", "json", ".", cwd=repo).stdout)
+
+    assert "policy ai-cost-policy.yaml judged 1 AI resource" in report["notes"]
+    assert "policy team-b/ai-cost-policy.yaml judged 1 AI resource" in report["notes"]
