@@ -8,8 +8,11 @@ import os
 import shutil
 from pathlib import Path
 
+import pytest
 from conftest import FIXTURES
 from verdicts import report_verdicts, run_scan, scan_json
+
+from ai_cost_policy.values import Unknown
 
 AGENT = """\
 resource "aws_bedrockagent_agent" "{name}" {{
@@ -482,3 +485,92 @@ def test_unreadable_directories_and_files_are_errors(tmp_path):
     messages = " ".join(error["message"] for error in report["errors"])
     assert "cannot read" in messages
     assert report["summary"]["failed"] == 1
+
+
+def doubling(name, first, step, levels=40):
+    """Locals that each use the one before twice: 2**levels work if re-evaluated."""
+    lines = [f"  {name}0 = {first}"]
+    for level in range(1, levels + 1):
+        before = f"local.{name}{level - 1}"
+        lines.append(f"  {name}{level} = " + step.format(before=before))
+    return "locals {\n" + "\n".join(lines) + "\n}\n"
+
+
+def nested_for(levels=4, elements=100):
+    body = "d0"
+    for level in range(1, levels):
+        body = f"[for d{level - 1} in local.l : {body}]"
+    numbers = ", ".join(str(number) for number in range(elements))
+    big = f"[for d{levels - 1} in local.l : {body}]"
+    return f"locals {{\n  l = [{numbers}]\n  big = {big}\n}}\n"
+
+
+def innermost(value):
+    # Down the first element of nested lists, to the unknown that stopped them.
+    while isinstance(value, list) and value:
+        value = value[0]
+    return value
+
+
+@pytest.mark.parametrize(
+    ("code", "local", "reason"),
+    [
+        (doubling("a", '["x"]', "[{before}, {before}]"), "a40", "values"),
+        (doubling("s", '"ab"', '"${{{before}}}${{{before}}}"'), "s40", "characters"),
+        (doubling("x", "2", "{before} * {before}"), "x40", "512 bits"),
+        (nested_for(), "big", "steps"),
+    ],
+    ids=["list", "string", "number", "nested-for"],
+)
+def test_values_that_grow_past_the_limits_are_unknown_too_large(
+    tmp_path, code, local, reason
+):
+    from ai_cost_policy.terraform.expressions import Scope
+    from ai_cost_policy.terraform.hcl import parse_file
+
+    # Each would take 2**40 (or 10**8) steps or bytes if the limits did not stop
+    # it before the work is done.
+    (tmp_path / "main.tf").write_text(code)
+    (locals_block,) = parse_file(tmp_path / "main.tf", "main.tf").blocks
+    scope = Scope(
+        variables={},
+        locals={
+            name: (node, locals_block.source)
+            for name, node in locals_block.attributes.items()
+        },
+    )
+
+    value = innermost(scope.local(local, f"local.{local}"))
+
+    assert isinstance(value, Unknown), value
+    assert value.reason.startswith("too large to evaluate: "), value.reason
+    assert reason in value.reason
+
+
+def test_numbers_too_long_to_print_are_unknown_and_the_report_is_kept(tmp_path):
+    from ai_cost_policy.terraform.module import resolve_root_module
+
+    # Python prints no int of more than 4,300 digits; Terraform rounds past 512 bits.
+    repo(tmp_path)
+    nines = "9" * 100
+    (tmp_path / "main.tf").write_text(
+        f'variable "n" {{}}\nlocals {{\n  square = {nines} * {nines}\n}}\n'
+        + agent(
+            tags=f"{{ owner = {'9' * 4301}, cost-center = local.square, n = var.n }}"
+        )
+    )
+    (tmp_path / "terraform.tfvars.json").write_text('{"n": ' + "7" * 600 + "}")
+
+    (resource,) = resolve_root_module(tmp_path).resources
+    report, code = scan_json(str(tmp_path))
+
+    for key in ("owner", "cost-center", "n"):
+        value = resource.tags.tags[key].value
+        assert isinstance(value, Unknown), (key, value)
+        assert value.reason.startswith("too large to evaluate: a number beyond")
+    assert code == 1 and report["errors"] == []
+    (finding,) = [f for f in report["findings"] if f["rule"] == "CKV_AICOST_1"]
+    details = " ".join(finding["details"])
+    assert "tag 'owner' is unknown" in details
+    assert "tag 'cost-center' is unknown" in details
+    assert details.count("(too large to evaluate: a number beyond") == 2

@@ -621,3 +621,118 @@ def test_nested_dynamic_blocks_expand_to_a_bounded_number_of_blocks(tmp_path):
     # Past the limit, each dynamic block left stands for its blocks once.
     assert blocks(values) <= MAX_DYNAMIC_BLOCKS + levels**2
     assert values["foundation_model"] == "anthropic.claude-3-haiku-20240307-v1:0"
+
+
+def test_numbers_are_computed_and_printed_as_terraform_does(tmp_path):
+    # Terraform computes with 512-bit binary floats and prints the shortest
+    # decimal that reads back the same: 0.1 + 0.2 is exactly 0.3 there.
+    cases = {
+        "tenths": ("0.1 + 0.2", "0.3"),
+        "half": ("7 / 2", "3.5"),
+        "whole": ("1.5 * 2", "3"),
+        "negative_remainder": ("-7 % 3", "-1"),
+        "fraction_remainder": ("7.5 % 2", "1.5"),
+        "same_number": ("2 == 2.0", "true"),
+        "sum_equals_literal": ("0.1 + 0.2 == 0.3", "true"),
+        "small": ("0.25 / 100", "0.0025"),
+        "big_integer": ("4294967296 * 4294967296", "18446744073709551616"),
+    }
+    tags = ", ".join(f'{key} = "${{{text}}}"' for key, (text, _) in cases.items())
+    third = '"${1 / 3}"'
+    ninth = '"${0.3 + 0.6}"'
+    write(
+        tmp_path,
+        {"main.tf": agent(extra=f"tags = {{ {tags}, third = {third}, n = {ninth} }}")},
+    )
+
+    values = tag_values(resources(tmp_path)["aws_bedrockagent_agent.a"])
+
+    assert {key: values[key] for key in cases} == {
+        key: expected for key, (_, expected) in cases.items()
+    }
+    # Rounded at 512 bits: 155 significant digits, as Terraform prints them.
+    assert values["third"] == "0." + "3" * 154 + "5"
+    # 0.3 and 0.6 round to neighbours whose sum is not the 512-bit 0.9.
+    assert values["n"].startswith("0.9000000000") and values["n"] != "0.9"
+
+
+def test_a_for_over_a_list_gives_indexes_and_over_a_set_its_values(tmp_path):
+    write(
+        tmp_path,
+        {
+            "main.tf": """
+variable "given" { default = ["p", "q"] }
+locals {
+  literal  = [for i, s in ["p", "q"] : "${i}${s}"]
+  listed   = [for i, s in tolist(toset(["q", "p"])) : "${i}${s}"]
+  set_keys = { for k, v in toset(["q", "p"]) : k => v }
+  # A variable's declared type (set or list) is not read: its keys stay unknown.
+  variable = [for i, s in var.given : "${i}${s}"]
+  set_item = toset(["a"])[0]
+}
+"""
+            + agent(
+                extra="tags = { a = local.literal[1], b = local.listed[0], "
+                "c = local.set_keys.q, d = local.variable[0], e = local.set_item }"
+            )
+        },
+    )
+
+    values = tag_values(resources(tmp_path)["aws_bedrockagent_agent.a"])
+
+    assert values["a"] == "1q"
+    assert values["b"] == "0p"
+    assert values["c"] == "q"
+    assert isinstance(values["d"], Unknown)
+    assert values["d"].reason == "the key of a list that may be a set"
+    assert isinstance(values["e"], Unknown)
+    assert values["e"].reason == "a set has no index in Terraform"
+
+
+def test_a_dynamic_block_read_by_its_label_when_it_names_an_iterator_is_unknown(
+    tmp_path,
+):
+    write(
+        tmp_path,
+        {
+            "main.tf": """
+resource "aws_bedrockagent_prompt" "p" {
+  name = "p"
+  dynamic "variant" {
+    for_each = ["amazon.nova", "amazon.titan"]
+    iterator = v
+    content {
+      name          = "v${v.key}"
+      model_id      = variant.value
+      template_type = "TEXT"
+    }
+  }
+}
+"""
+        },
+    )
+
+    prompt = resources(tmp_path)["aws_bedrockagent_prompt.p"]
+
+    first, _ = (slot.written for slot in prompt.models)
+    assert first == Unknown("variant.value", "'variant' is not a name defined here")
+
+
+def test_a_local_is_evaluated_once_without_the_names_of_an_instance(tmp_path):
+    # Terraform does not let a local read count or each; the same local serves
+    # every instance.
+    write(
+        tmp_path,
+        {
+            "main.tf": 'locals {\n  name = "n-${count.index}"\n}\n'
+            + agent(extra="count = 2\n  tags = { owner = local.name }")
+        },
+    )
+
+    found = resources(tmp_path)
+
+    for index in (0, 1):
+        owner = tag_values(found[f"aws_bedrockagent_agent.a[{index}]"])["owner"]
+        assert owner == Unknown(
+            '"n-${count.index}"', "'count' is not a name defined here"
+        )

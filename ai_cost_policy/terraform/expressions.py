@@ -12,13 +12,22 @@ guessed.
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from lark import Token, Tree
 
+from ai_cost_policy.terraform import numbers
+from ai_cost_policy.terraform.limits import (
+    MAX_STRING_CHARACTERS,
+    MAX_VALUES,
+    NUMBER_STEPS,
+    TOO_LARGE,
+    Budget,
+    OverBudget,
+    too_long,
+)
 from ai_cost_policy.terraform.marks import (
     SENSITIVE_EXPRESSION,
     hides_a_secret,
@@ -31,6 +40,7 @@ from ai_cost_policy.values import Unknown
 
 NOT_EVALUATED = "not evaluated by ai-cost-policy"
 AFTER_APPLY = "known only after apply"
+NUMBER_TOO_LARGE = f"{TOO_LARGE}: a number beyond the 512 bits Terraform keeps exact"
 
 
 class PartialMap(dict):
@@ -39,6 +49,33 @@ class PartialMap(dict):
     def __init__(self, entries: dict, hidden: tuple[Unknown, ...]) -> None:
         super().__init__(entries)
         self.hidden = hidden
+
+
+class TupleValue(list):
+    """A list known to be a list (``[...]``, a ``for``, ``tolist()``): its keys are
+    its indexes.
+
+    Any other list may be a set in Terraform (a variable of type ``set(string)``),
+    whose keys are its values: iterating it gives unknown keys.
+    """
+
+
+class SetValue(list):
+    """``toset()``'s result, in Terraform's order: its keys are its values."""
+
+
+def iteration_pairs(collection: Any, name: str) -> list[tuple[Any, Any]] | None:
+    """The (key, value) pairs a ``for`` or a dynamic block visits; None if none."""
+    if isinstance(collection, dict) and not getattr(collection, "hidden", ()):
+        return sorted(collection.items())
+    if isinstance(collection, TupleValue):
+        return list(enumerate(collection))
+    if isinstance(collection, SetValue):
+        return [(item, item) for item in collection]
+    if isinstance(collection, list):
+        key = Unknown(name, "the key of a list that may be a set")
+        return [(key, item) for item in collection]
+    return None
 
 
 @dataclass
@@ -130,9 +167,11 @@ class Scope:
     origins: Mapping[str, str] = field(default_factory=dict)
     _local_values: dict[str, Any] = field(default_factory=dict)
     _evaluating: set[str] = field(default_factory=set)
+    _variable_values: dict[str, Any] = field(default_factory=dict)
+    budget: Budget = field(default_factory=Budget)
 
     def iterating(self, names: Mapping[str, Any]) -> Scope:
-        """This scope with more iteration names: a dynamic block's, a for's."""
+        """This scope with more iteration names: a resource's, a block's, a for's."""
         return Scope(
             self.variables,
             self.locals,
@@ -141,6 +180,8 @@ class Scope:
             # Locals cannot see iteration names, so their values stay the same.
             self._local_values,
             self._evaluating,
+            self._variable_values,
+            self.budget,
         )
 
     def local(self, name: str, expression: str) -> Any:
@@ -152,17 +193,55 @@ class Scope:
             return Unknown(expression, "local values refer to each other in a cycle")
         self._evaluating.add(name)
         node, source = self.locals[name]
-        value = evaluate(node, self, source)
-        self._evaluating.discard(name)
+        # Evaluated once for every instance, without count, each or a for's names,
+        # which Terraform does not let a local see.
+        outside = Scope(
+            self.variables,
+            self.locals,
+            {},
+            self.origins,
+            self._local_values,
+            self._evaluating,
+            self._variable_values,
+            self.budget,
+        )
+        try:
+            value = evaluate(node, outside, source)
+        finally:
+            self._evaluating.discard(name)
         self._local_values[name] = value
         return value
 
+    def variable(self, name: str) -> Any:
+        if name not in self._variable_values:
+            # Terraform converts a variable to its declared type, which is not
+            # read here: a list given to it may have become a set.
+            self._variable_values[name] = _untyped(self.variables[name])
+        return self._variable_values[name]
+
 
 def evaluate(node: Tree | Token, scope: Scope, source: Source) -> Any:
-    try:
-        return _Evaluator(scope, source).value(node)
-    except RecursionError:
-        return Unknown("<expression>", "it is nested too deeply to evaluate")
+    """One attribute's or local's value, within its own share of the budget."""
+    with scope.budget.unit():
+        try:
+            return _Evaluator(scope, source).value(node)
+        except RecursionError:
+            return Unknown("<expression>", "it is nested too deeply to evaluate")
+        except OverBudget as over:
+            return Unknown(source.snippet(node), over.reason)
+
+
+def _untyped(value: Any) -> Any:
+    """``value`` with every list a plain one, whose keys are not known."""
+    value, secret = unmarked(value)
+    if isinstance(value, list):
+        return marked([_untyped(item) for item in value], secret)
+    if isinstance(value, dict):
+        entries = {key: _untyped(item) for key, item in value.items()}
+        hidden = getattr(value, "hidden", None)
+        untyped = entries if hidden is None else PartialMap(entries, hidden)
+        return marked(untyped, secret)
+    return marked(value, secret)
 
 
 class _Evaluator:
@@ -173,7 +252,13 @@ class _Evaluator:
     def unknown(self, node: Tree | Token, reason: str) -> Unknown:
         return Unknown(self.source.snippet(node), reason)
 
+    def bounded(self, node: Tree | Token, value: Any) -> Any:
+        """``value``, or an Unknown when it is too large to keep."""
+        reason = self.scope.budget.too_many(unmarked(value)[0])
+        return value if reason is None else self.unknown(node, reason)
+
     def value(self, node: Tree | Token) -> Any:
+        self.scope.budget.step()
         if isinstance(node, Token):
             if node.type == "STRING_LIT":
                 return self.string(node)
@@ -190,10 +275,15 @@ class _Evaluator:
         return self.value(children[0])
 
     def _int_lit(self, node: Tree) -> Any:
-        return int("".join(str(token) for token in node.children))
+        return self.number(node, "".join(str(token) for token in node.children))
 
-    def _float_lit(self, node: Tree) -> Any:
-        return float("".join(str(token) for token in node.children))
+    _float_lit = _int_lit
+
+    def number(self, node: Tree | Token, text: str) -> Any:
+        value = numbers.literal(text)
+        if value is numbers.TOO_LARGE:
+            return self.unknown(node, NUMBER_TOO_LARGE)
+        return value
 
     def _identifier(self, node: Tree) -> Any:
         name = str(node.children[0])
@@ -205,8 +295,8 @@ class _Evaluator:
         return self.unknown(node, f"'{name}' is not a value ai-cost-policy can resolve")
 
     def _tuple(self, node: Tree) -> Any:
-        items = [self.value(child) for child in _expressions(node)]
-        return items
+        items = TupleValue(self.value(child) for child in _expressions(node))
+        return self.bounded(node, items)
 
     def _object(self, node: Tree) -> Any:
         entries: dict[str, Any] = {}
@@ -224,9 +314,8 @@ class _Evaluator:
             entries[key] = self.value(value_node)
         # A key cannot carry a mark of its own: as in Terraform, a key computed
         # from a secret makes the whole map sensitive, or the key would show it.
-        return marked(
-            PartialMap(entries, tuple(hidden)) if hidden else entries, secret_key
-        )
+        entries = PartialMap(entries, tuple(hidden)) if hidden else entries
+        return marked(self.bounded(node, entries), secret_key)
 
     def key(self, node: Tree | Token) -> Any:
         # Object keys written as bare words are names, not variable references.
@@ -240,10 +329,8 @@ class _Evaluator:
         key, secret = unmarked(self.value(node))
         if isinstance(key, Unknown) or isinstance(key, str):
             return marked(key, secret)
-        if isinstance(key, (int, float, bool)):
-            return marked(
-                str(key).lower() if isinstance(key, bool) else str(key), secret
-            )
+        if isinstance(key, bool) or numbers.is_number(key):
+            return marked(_to_text(key), secret)
         return self.unknown(node, "an object key is not a string")
 
     def _get_attr_expr_term(self, node: Tree) -> Any:
@@ -271,6 +358,11 @@ class _Evaluator:
             return Unknown(expression, "module outputs are not evaluated yet")
         if head in ("path", "terraform"):
             return Unknown(expression, NOT_EVALUATED)
+        if "_" not in head:
+            # A resource type starts with its provider's name and "_": this is a
+            # name used where it is not set, as a dynamic block's label when the
+            # block names another iterator, or each outside a for_each.
+            return Unknown(expression, f"'{head}' is not a name defined here")
         return Unknown(
             expression,
             f"an attribute of another resource is {AFTER_APPLY}",
@@ -280,7 +372,7 @@ class _Evaluator:
     def variable(self, name: str, expression: str) -> Any:
         if name not in self.scope.variables:
             return Unknown(expression, f"variable '{name}' is not declared")
-        return self.scope.variables[name]
+        return self.scope.variable(name)
 
     def attribute_chain(self, node: Tree, base: Any, names: list[str]) -> Any:
         for name in names:
@@ -305,7 +397,7 @@ class _Evaluator:
         index, secret_index = unmarked(
             self.value(_expressions(index_node)[0])
             if _expressions(index_node)
-            else int("".join(str(t) for t in index_node.children))
+            else self.number(index_node, "".join(str(t) for t in index_node.children))
         )
         if isinstance(base, Unknown):
             if secret_index:
@@ -323,6 +415,8 @@ class _Evaluator:
             return index
         if isinstance(index, int) and index < 0:
             return self.unknown(node, "a negative index is not valid in Terraform")
+        if isinstance(base, SetValue):
+            return self.unknown(node, "a set has no index in Terraform")
         try:
             return marked(base[index], secret_base or secret_index)
         except (KeyError, IndexError, TypeError):
@@ -348,7 +442,10 @@ class _Evaluator:
         yes, no = self.value(node.children[1]), self.value(node.children[2])
         if type(yes) is type(no) and yes == no and not isinstance(yes, Unknown):
             return yes
-        return self.unknown(node, f"its condition depends on {condition.expression}")
+        return self.unknown(
+            node,
+            f"its condition depends on {condition.expression} ({condition.reason})",
+        )
 
     def _ordered_operation(self, node: Tree) -> Any:
         left_node, operator_node, right_node = node.children
@@ -362,11 +459,18 @@ class _Evaluator:
             settles = operator == "||"
             if left is settles or right is settles:
                 return marked(settles, secret)
-        if isinstance(left, Unknown) or isinstance(right, Unknown):
-            return self.unknown(node, "it depends on a value that is unknown")
+        unknown = next((v for v in (left, right) if isinstance(v, Unknown)), None)
+        if unknown is not None:
+            # Like an interpolation: the whole operation, with the operand's reason.
+            return self.unknown(node, unknown.reason)
+        if not (isinstance(left, int) and isinstance(right, int)):
+            # Arithmetic on 512-bit fractions is slow: count it as such.
+            self.scope.budget.step(NUMBER_STEPS)
         result = _operate(operator, left, right)
-        if result is _INVALID:
+        if result is numbers.INVALID:
             return self.unknown(node, f"'{operator}' is not valid for these values")
+        if result is numbers.TOO_LARGE:
+            return self.unknown(node, NUMBER_TOO_LARGE)
         return marked(result, secret)
 
     def _unary_op(self, node: Tree) -> Any:
@@ -376,8 +480,8 @@ class _Evaluator:
             return operand
         if operator == "!" and isinstance(operand, bool):
             return marked(not operand, secret)
-        if operator == "-" and isinstance(operand, (int, float)):
-            return marked(-operand, secret)
+        if operator == "-" and numbers.is_number(operand):
+            return marked(numbers.negate(operand), secret)
         return self.unknown(node, NOT_EVALUATED)
 
     def _function_call(self, node: Tree) -> Any:
@@ -396,7 +500,7 @@ class _Evaluator:
         # As in Terraform, a function's result is sensitive when an argument is.
         plain = [unmarked(arg) for arg in args]
         result = function(self, node, [arg for arg, _ in plain])
-        return marked(result, any(secret for _, secret in plain))
+        return marked(self.bounded(node, result), any(secret for _, secret in plain))
 
     def string(self, token: Token) -> Any:
         body = str(token)[1:-1]
@@ -444,7 +548,11 @@ class _Evaluator:
             return marked(parts[0], secret)
         if any(isinstance(part, (dict, list)) for part in parts):
             return self.unknown(token, "a map or list cannot be part of a string")
-        return marked("".join(_to_text(part) for part in parts), secret)
+        texts = [_to_text(part) for part in parts]
+        # Measured before they are joined: doubling a string forty times is 2**40.
+        if sum(len(text) for text in texts) > MAX_STRING_CHARACTERS:
+            return self.unknown(token, too_long())
+        return marked("".join(texts), secret)
 
     def interpolation(self, text: str) -> Any:
         from ai_cost_policy.terraform.hcl import parse_expression
@@ -469,22 +577,25 @@ class _Evaluator:
         condition = body.pop() if getattr(body[-1], "data", "") == "for_cond" else None
         if "..." in node.children:
             return self.unknown(node, "grouping results with '...' is not evaluated")
-        if isinstance(collection, dict) and not getattr(collection, "hidden", ()):
-            pairs = sorted(collection.items())
-        elif isinstance(collection, list):
-            # A set's keys are its values, a list's its indexes; toset() gives a
-            # list here, so with two names the key is not known.
-            key = Unknown(names[0], "the key of a list or set element")
-            pairs = [(key, item) for item in collection]
-        elif isinstance(collection, Unknown):
+        if isinstance(collection, Unknown):
             return collection
-        else:
+        pairs = iteration_pairs(collection, names[0])
+        if pairs is None:
             return self.unknown(
                 node, "it iterates over a map with unknown keys or a non-collection"
             )
-        items: list[Any] = []
+        items: list[Any] = TupleValue()
         entries: dict[str, Any] = {}
+        budget = self.scope.budget
+        size = 1
         for key, value in pairs:
+            budget.step()
+            # Counted as it grows, so that nested for expressions stop as soon as
+            # the result is too large, not after building all of it.
+            if size > MAX_VALUES:
+                return self.unknown(
+                    node, f"{TOO_LARGE}: it holds more than {MAX_VALUES:,} values"
+                )
             bound = dict(zip(names, (key, value)[-len(names) :], strict=True))
             inner = _Evaluator(self.scope.iterating(bound), self.source)
             keep, secret_keep = unmarked(
@@ -497,13 +608,15 @@ class _Evaluator:
                 continue
             if not is_object:
                 items.append(inner.value(body[0]))
+                size += budget.size(items[-1])
                 continue
             name, secret_name = unmarked(inner.value(body[0]))
             secret = secret or secret_name
             if not isinstance(name, str) or name in entries:
                 return self.unknown(node, "its keys are not distinct known strings")
             entries[name] = inner.value(body[1])
-        return marked(entries if is_object else items, secret)
+            size += budget.size(entries[name])
+        return marked(self.bounded(node, entries if is_object else items), secret)
 
     def _heredoc_template(self, node: Tree) -> Any:
         return self.heredoc(node.children[0], flush=False)
@@ -578,7 +691,6 @@ _PRECEDENCE = {
     "/": 6,
     "%": 6,
 }
-_INVALID = object()
 
 
 @dataclass(frozen=True)
@@ -629,43 +741,31 @@ def _regroup(items: list[Any]) -> Tree:
     return climb(0)
 
 
-def _is_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
-
-
-def _number(value: float) -> int | float:
-    # Terraform has one number type: 10 / 2 is 5, not 5.0.
-    return int(value) if isinstance(value, float) and value.is_integer() else value
+def _kind(value: Any) -> type:
+    # Terraform has one number type, and a list's keys do not change its kind.
+    if numbers.is_number(value):
+        return int
+    for kind in (list, dict):
+        if isinstance(value, kind):
+            return kind
+    return type(value)
 
 
 def _operate(operator: str, left: Any, right: Any) -> Any:
     if operator in ("==", "!="):
         # A bool never equals a number in Terraform, though it does in Python.
-        same = type(left) is type(right) or (_is_number(left) and _is_number(right))
-        equal = same and left == right
+        if numbers.is_number(left) and numbers.is_number(right):
+            equal = numbers.operate("==", left, right) is True
+        else:
+            equal = _kind(left) is _kind(right) and left == right
         return equal if operator == "==" else not equal
     if operator in ("&&", "||"):
         if not (isinstance(left, bool) and isinstance(right, bool)):
-            return _INVALID
+            return numbers.INVALID
         return (left and right) if operator == "&&" else (left or right)
-    if not (_is_number(left) and _is_number(right)):
-        return _INVALID
-    if operator in ("/", "%") and right == 0:
-        return _INVALID
-    operations: dict[str, Callable[[Any, Any], Any]] = {
-        "<": lambda a, b: a < b,
-        ">": lambda a, b: a > b,
-        "<=": lambda a, b: a <= b,
-        ">=": lambda a, b: a >= b,
-        "+": lambda a, b: a + b,
-        "-": lambda a, b: a - b,
-        "*": lambda a, b: a * b,
-        "/": lambda a, b: _number(a / b),
-        # Terraform's remainder takes the sign of the dividend, as math.fmod does.
-        "%": lambda a, b: _number(math.fmod(a, b)),
-    }
-    operation = operations.get(operator)
-    return _INVALID if operation is None else operation(left, right)
+    if not (numbers.is_number(left) and numbers.is_number(right)):
+        return numbers.INVALID
+    return numbers.operate(operator, left, right)
 
 
 def _quoted(text: str) -> str:
@@ -779,7 +879,16 @@ def _toset(ev: _Evaluator, node: Tree, args: list[Any]) -> Any:
         value, secret = unmarked(item)
         text = _to_text(value)
         elements[text] = elements.get(text, False) or secret
-    return [marked(text, elements[text]) for text in sorted(elements)]
+    return SetValue(marked(text, elements[text]) for text in sorted(elements))
+
+
+def _tolist(ev: _Evaluator, node: Tree, args: list[Any]) -> Any:
+    if len(args) != 1:
+        return ev.unknown(node, NOT_EVALUATED)
+    if isinstance(args[0], (SetValue, TupleValue)):
+        return TupleValue(args[0])
+    # A list of unknown kind stays one: if it is a set, its order is not known.
+    return args[0]
 
 
 def _length(ev: _Evaluator, node: Tree, args: list[Any]) -> Any:
@@ -804,7 +913,7 @@ FUNCTIONS: dict[str, Callable[[_Evaluator, Tree, list[Any]], Any]] = {
     "tostring": _string_function(lambda text: text),
     "tomap": _identity,
     "toset": _toset,
-    "tolist": _identity,
+    "tolist": _tolist,
     "coalesce": _coalesce,
 }
 

@@ -372,12 +372,8 @@ def _resolve(call: _Call, result: ModuleResult) -> None:
             result.errors.append(error)
             continue
         for key, iteration in instances:
-            instance_scope = Scope(
-                variables=scope.variables,
-                locals=scope.locals,
-                iteration=iteration,
-                origins=scope.origins,
-            )
+            # Shares the module's local values and evaluation budget.
+            instance_scope = scope.iterating(iteration)
             values = document(block, instance_scope)
             entry = catalog.entry_for(resource_type, values)
             if entry is None:
@@ -443,11 +439,7 @@ def _module_call(
                 child_providers[child_key] = providers[parent]
 
     for key, iteration in _instances(block, scope):
-        instance_scope = Scope(
-            variables=scope.variables,
-            locals=scope.locals,
-            iteration=iteration,
-        )
+        instance_scope = scope.iterating(iteration)
         inputs = {
             input_name: evaluate(node, instance_scope, block.source)
             for input_name, node in block.attributes.items()

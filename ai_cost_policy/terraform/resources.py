@@ -18,9 +18,15 @@ from ai_cost_policy.attribute_paths import mark_below, walk
 from ai_cost_policy.catalog import CatalogEntry, ModelLocation
 from ai_cost_policy.models.canonical import SENSITIVE
 from ai_cost_policy.resource import AIResource, ModelSlot, Tag, TagSet
-from ai_cost_policy.terraform.expressions import PartialMap, Scope, evaluate
+from ai_cost_policy.terraform.expressions import (
+    NUMBER_TOO_LARGE,
+    Scope,
+    evaluate,
+    iteration_pairs,
+)
 from ai_cost_policy.terraform.hcl import Block
 from ai_cost_policy.terraform.marks import any_marked, marks_at, split
+from ai_cost_policy.terraform.numbers import PRECISION
 from ai_cost_policy.values import Known, Unknown
 
 DEFAULTS_NAME = {
@@ -61,30 +67,30 @@ def dynamic_instances(
     name = block.source.snippet(node) if node is not None else block.labels[0]
     node = block.attributes.get("for_each")
     each = evaluate(node, scope, block.source) if node is not None else None
-    items: list[tuple[Any, Any]] | None = None
-    if isinstance(each, dict) and not isinstance(each, PartialMap):
-        items = sorted(each.items())
-    elif isinstance(each, list):
-        # A list's keys are its indexes but a set's are its values, and toset()
-        # gives a list here: the key is not known.
-        key = Unknown(f"{name}.key", "the key of a list or set element")
-        items = [(key, item) for item in each]
+    written = block.source.snippet(node) if node is not None else "for_each"
+    items = iteration_pairs(each, f"{name}.key")
     unknown = None
     if items is not None and budget is not None:
         budget[0] -= len(items)
         if budget[0] < 0:
-            items = None
-            each = Unknown(
-                block.source.snippet(node) if node is not None else "for_each",
-                f"ai-cost-policy expands at most {MAX_DYNAMIC_BLOCKS} dynamic "
-                "blocks in one resource",
+            # The iterator is what the content reads: name it, with the cause.
+            reason = (
+                f'dynamic "{block.labels[0]}" is not expanded (for_each {written}): '
+                f"ai-cost-policy expands at most {MAX_DYNAMIC_BLOCKS} dynamic blocks "
+                "in one resource"
             )
+            unknown = Unknown(written, reason)
+            iterator = {
+                "key": Unknown(f"{name}.key", reason),
+                "value": Unknown(f"{name}.value", reason),
+            }
+            return [(contents[0], scope.iterating({name: iterator}))], unknown
     if items is None:
         unknown = (
             each
             if isinstance(each, Unknown)
             else Unknown(
-                block.source.snippet(node) if node is not None else "for_each",
+                written,
                 f'the for_each of dynamic "{block.labels[0]}" is not a list or map',
             )
         )
@@ -165,10 +171,18 @@ def _is_unknown(value: Any) -> bool:
     return isinstance(value, Unknown)
 
 
-def _text(value: Any) -> str:
+def _known(value: Any, expression: str) -> Known | Unknown:
+    """A tag's or model's value as text, as Terraform would turn it into a string."""
     if isinstance(value, bool):
-        return "true" if value else "false"
-    return "" if value is None else str(value)
+        return Known("true" if value else "false")
+    if isinstance(value, (dict, list)):
+        # Terraform rejects a list or a map where a string goes.
+        return Unknown(expression, "the value is a list or map, not a string")
+    if isinstance(value, int) and value.bit_length() > PRECISION:
+        # From a JSON variable file, which may hold any integer; Terraform rounds
+        # it, and Python refuses to print one of more than 4,300 digits.
+        return Unknown(expression, NUMBER_TOO_LARGE)
+    return Known("" if value is None else str(value))
 
 
 def _written(found_value: Any, location: ModelLocation) -> Known | Unknown:
@@ -181,7 +195,7 @@ def _written(found_value: Any, location: ModelLocation) -> Known | Unknown:
         return Known(found_value)
     if isinstance(found_value, (dict, list)):
         return Unknown(location.terraform, "the value is not a model ID")
-    return Known(_text(found_value))
+    return _known(found_value, location.terraform)
 
 
 def model_slots(
@@ -234,7 +248,7 @@ def _layer(
         return
     hidden.extend(getattr(value, "hidden", ()))
     for key, item in value.items():
-        known = item if isinstance(item, Unknown) else Known(_text(item))
+        known = item if isinstance(item, Unknown) else _known(item, str(key))
         tags[str(key)] = Tag(
             str(key),
             known,
