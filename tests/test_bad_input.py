@@ -574,3 +574,42 @@ def test_numbers_too_long_to_print_are_unknown_and_the_report_is_kept(tmp_path):
     assert "tag 'owner' is unknown" in details
     assert "tag 'cost-center' is unknown" in details
     assert details.count("(too large to evaluate: a number beyond") == 2
+
+
+def test_generated_blocks_past_the_limit_are_reported_once_with_a_count(tmp_path):
+    # 200 x 200 blocks: past the 10,000 expanded, 150 model slots are unknown
+    # for one reason, said once rather than 150 times in one message line.
+    repo(tmp_path)
+    models = ", ".join(f'"m{number}"' for number in range(200))
+    (tmp_path / "main.tf").write_text(
+        f"locals {{\n  models = [{models}]\n}}\n"
+        + """
+resource "aws_bedrock_evaluation_job" "ev" {
+  name = "e"
+  inference_config {
+    dynamic "model" {
+      for_each = local.models
+      content {
+        dynamic "bedrock_model" {
+          for_each = local.models
+          content {
+            model_identifier = bedrock_model.value
+          }
+        }
+      }
+    }
+  }
+}
+"""
+    )
+
+    report, _ = scan_json(str(tmp_path))
+
+    (finding,) = [f for f in report["findings"] if f["rule"] == "CKV_AICOST_2"]
+    assert finding["verdict"] == "warning"
+    assert len(finding["message"]) < 500, len(finding["message"])
+    assert finding["message"].startswith(
+        "inference_config[0].model[49].bedrock_model[0].model_identifier "
+        "(and 150 more like it) is bedrock_model.value "
+        '(dynamic "bedrock_model" is not expanded (for_each local.models): '
+    )

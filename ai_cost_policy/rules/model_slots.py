@@ -53,26 +53,39 @@ def read_models(resource: AIResource, attributed: bool = False) -> ModelView:
     if attributed:
         slots = (*resource.models, *resource.attributed_models)
     models: list[CanonicalModel] = []
-    unknowns: list[str] = []
+    # What is said -> the attributes it is said of, in the order they were found.
+    unknowns: dict[str, list[str]] = {}
     for slot in slots:
         if slot.form == "inventory":
             continue
         if isinstance(slot.written, Unknown):
             written = slot.written
             if written.expression == slot.attribute:
-                unknowns.append(f"{slot.attribute} is unknown ({written.reason})")
+                said = f" is unknown ({written.reason})"
             else:
-                unknowns.append(f"{slot.attribute} is {written.describe()}")
+                said = f" is {written.describe()}"
+            unknowns.setdefault(said, []).append(slot.attribute)
             continue
         model = canonical(slot, resource.platform)
         if model is None:
             continue
         models.append(model)
         if model.canonical is None:
-            unknowns.append(f"{slot.attribute}: {model.opaque_reason}")
+            unknowns.setdefault(f": {model.opaque_reason}", []).append(slot.attribute)
     # A parent and the child whose cost it carries may run the same model.
     unique = {(model.written, model.canonical): model for model in models}
-    return ModelView(tuple(unique.values()), tuple(dict.fromkeys(unknowns)))
+    return ModelView(
+        tuple(unique.values()),
+        tuple(_said_once(said, attributes) for said, attributes in unknowns.items()),
+    )
+
+
+def _said_once(said: str, attributes: list[str]) -> str:
+    # Thousands of generated blocks can share one reason: say it once.
+    attributes = list(dict.fromkeys(attributes))
+    if len(attributes) == 1:
+        return f"{attributes[0]}{said}"
+    return f"{attributes[0]} (and {len(attributes) - 1:,} more like it){said}"
 
 
 def describe(model: CanonicalModel) -> str:
