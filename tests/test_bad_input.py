@@ -613,3 +613,53 @@ resource "aws_bedrock_evaluation_job" "ev" {
         "(and 150 more like it) is bedrock_model.value "
         '(dynamic "bedrock_model" is not expanded (for_each local.models): '
     )
+
+
+def test_an_escaped_interpolation_without_a_closing_brace_parses_at_once(tmp_path):
+    from ai_cost_policy.terraform.module import resolve_root_module
+
+    # The grammar backtracks exponentially over the characters before "$${"
+    # when no "}" follows: forty of them took far longer than the parse limit.
+    prefix = "cost-center-" * 4
+    (tmp_path / "main.tf").write_text(
+        agent(tags=f'{{ owner = "{prefix}$${{", team = "a-$${{b}}" }}')
+    )
+
+    result = resolve_root_module(tmp_path)
+
+    assert result.errors == []
+    (resource,) = result.resources
+    assert resource.tags.tags["owner"].value.value == prefix + "${"
+    assert resource.tags.tags["team"].value.value == "a-${b}"
+
+
+def test_a_number_with_an_exponent_is_an_error_that_says_so(tmp_path):
+    repo(tmp_path)
+    (tmp_path / "main.tf").write_text('locals {\n  a = "1e3"\n  b = 1e3 * 2\n}\n')
+
+    report, code = scan_json(str(tmp_path))
+
+    assert code == 2
+    (error,) = report["errors"]
+    assert error["message"].endswith(
+        "line 3: numbers with exponents (1e3) are not supported by the HCL parser; "
+        "write the number out"
+    ), error
+
+
+def test_a_parse_stopped_on_an_unclosed_interpolation_names_its_line(
+    tmp_path, monkeypatch
+):
+    from ai_cost_policy.terraform import hcl
+
+    monkeypatch.setattr(hcl, "PARSE_SECONDS", 0.01)
+    slow = tmp_path / "slow.tf"
+    slow.write_text("a = 1\n" * 200_000 + 'b = "cc-${"\n')
+
+    try:
+        hcl.parse_file(slow, "slow.tf")
+    except hcl.HclError as error:
+        assert error.line == 200_001
+        assert "opens '${' without a '}'" in error.message
+    else:
+        raise AssertionError("the parse was not stopped")

@@ -7,6 +7,7 @@ that would break Checkov.
 
 from __future__ import annotations
 
+import re
 import signal
 import stat
 import threading
@@ -34,6 +35,32 @@ PARSE_SECONDS = 20.0
 # them into values recurses once per level: this depth stays far inside Python's
 # recursion limit (1,000 frames), even when Checkov calls in from a deep stack.
 MAX_BLOCK_DEPTH = 256
+
+# The grammar's string literal nests repetitions, so the parser backtracks
+# exponentially over a string holding an escaped interpolation "$${" with no "}"
+# after it: thirty characters before it take minutes. The escape is given to the
+# parser as "$$" and a character no configuration holds (the same length, so
+# every column stays right), and put back in the tokens of the parse tree.
+_ESCAPE = "$${"
+_STAND_IN = "$$\ufdd0"
+
+
+def _stand_in(text: str) -> str:
+    return text if _STAND_IN[-1] in text else text.replace(_ESCAPE, _STAND_IN)
+
+
+def _parse(text: str) -> Tree:
+    protected = _stand_in(text)
+    tree = hcl2.lark_parser.parse(protected)
+    if protected != text:
+        for subtree in tree.iter_subtrees():
+            for index, child in enumerate(subtree.children):
+                if isinstance(child, Token) and _STAND_IN in child:
+                    written = str(child).replace(_STAND_IN, _ESCAPE)
+                    subtree.children[index] = Token.new_borrow_pos(
+                        child.type, written, child
+                    )
+    return tree
 
 
 class HclError(Exception):
@@ -142,19 +169,61 @@ def _time_box(seconds: float) -> Iterator[None]:
 def _parse_text(text: str, path: str) -> Tree:
     try:
         with _time_box(PARSE_SECONDS):
-            return hcl2.lark_parser.parse(text + "\n")
+            return _parse(text + "\n")
     except _OutOfTime:
+        line = _unclosed_interpolation(text)
+        if line is not None:
+            raise HclError(
+                path,
+                line,
+                f"parsing took longer than {PARSE_SECONDS:g} s: a string on this "
+                "line opens '${' without a '}', on which the HCL parser backtracks; "
+                "close it",
+            ) from None
         raise HclError(
             path,
             None,
             f"parsing took longer than {PARSE_SECONDS:g} s; split the file",
         ) from None
     except UnexpectedInput as error:
+        if _has_exponent(text, error.line):
+            raise HclError(
+                path,
+                error.line,
+                "numbers with exponents (1e3) are not supported by the HCL parser; "
+                "write the number out",
+            ) from None
         raise HclError(path, error.line, _syntax_message(error)) from None
     except (LarkError, RecursionError) as error:
         raise HclError(
             path, None, f"cannot parse HCL: {type(error).__name__}"
         ) from None
+
+
+# A quoted string, to be left out when looking for code.
+_STRING = re.compile(r'"(?:[^"\\\n]|\\.)*"')
+_EXPONENT = re.compile(r"(?<![\w.$])\d+(?:\.\d+)?[eE][+-]?\d+(?![\w.])")
+
+
+def _has_exponent(text: str, line: int | None) -> bool:
+    """Whether the failing line, or the one before, writes a number like 1e3.
+
+    The grammar reads ``1e3`` as ``1`` followed by the name ``e3``, and fails
+    after it, on this line or at the start of the next.
+    """
+    if not isinstance(line, int) or line < 1:
+        return False
+    lines = text.split("\n")
+    nearby = lines[max(line - 2, 0) : line]
+    return any(_EXPONENT.search(_STRING.sub('""', code)) for code in nearby)
+
+
+def _unclosed_interpolation(text: str) -> int | None:
+    """The first line with a string that opens ``${`` and does not close it."""
+    for number, line in enumerate(text.split("\n"), start=1):
+        if re.search(r'"[^"\n]*\$\{[^}"\n]*"?\s*$', line):
+            return number
+    return None
 
 
 def _syntax_message(error: UnexpectedInput) -> str:
@@ -217,7 +286,7 @@ def parse_expression(text: str) -> tuple[Tree, Source] | None:
     """Parse the text inside ``${...}`` as an expression."""
     wrapped = f"interpolation = {text}\n"
     try:
-        tree = hcl2.lark_parser.parse(wrapped)
+        tree = _parse(wrapped)
     except (LarkError, RecursionError):
         return None
     body = next(child for child in tree.children if isinstance(child, Tree))
