@@ -116,19 +116,13 @@ def _files_a_scan_may_use() -> list[str]:
     these may be the one that judges some root.
     """
     from ai_cost_policy.policy.lookup import nearest_policy_file
-    from ai_cost_policy.terraform.module import SKIPPED_DIRECTORIES, display_path
+    from ai_cost_policy.terraform.module import display_path, walk_tree
 
     files = []
     nearest = nearest_policy_file(Path("."))
     if nearest is not None:
         files.append(nearest)
-    for current, subdirectories, names in os.walk("."):
-        here = Path(current)
-        subdirectories[:] = sorted(
-            name
-            for name in subdirectories
-            if name not in SKIPPED_DIRECTORIES and not (here / name).is_symlink()
-        )
+    for here, _, names in walk_tree("."):
         if here != Path(".") and POLICY_FILE_NAME in names:
             files.append(display_path(here / POLICY_FILE_NAME))
     return files

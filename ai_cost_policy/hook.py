@@ -19,7 +19,6 @@ Terraform machinery is imported only when the hook runs.
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import sys
 from collections.abc import Iterable, Sequence
@@ -106,15 +105,9 @@ def module_calls(repository: Path) -> ModuleCalls:
 
 
 def _module_directories(repository: Path) -> Iterable[Path]:
-    from ai_cost_policy.terraform.module import SKIPPED_DIRECTORIES
+    from ai_cost_policy.terraform.module import walk_tree
 
-    for current, subdirectories, files in os.walk(repository):
-        here = Path(current)
-        subdirectories[:] = sorted(
-            name
-            for name in subdirectories
-            if name not in SKIPPED_DIRECTORIES and not (here / name).is_symlink()
-        )
+    for here, _, files in walk_tree(repository):
         if any(name.endswith(".tf") for name in files):
             yield here
 

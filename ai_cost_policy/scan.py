@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import codecs
 import json
-import os
 import stat
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -22,10 +21,10 @@ from ai_cost_policy.policy import Policy, PolicyError
 from ai_cost_policy.resource import AIResource
 from ai_cost_policy.rules import Finding
 from ai_cost_policy.terraform.module import (
-    SKIPPED_DIRECTORIES,
     Assignment,
     display_path,
     resolve_root_module,
+    walk_tree,
 )
 from ai_cost_policy.terraform.plan import PlanError, load_plan, resources_from_plan
 
@@ -89,24 +88,17 @@ def _walk(root: Path, result: ScanResult) -> _Found:
         where = display_path(Path(error.filename or root))
         result.error(where, f"cannot read directory: {error.strerror}")
 
-    for current, subdirectories, files in os.walk(root, onerror=unreadable):
-        here = Path(current)
-        for name in sorted(subdirectories):
-            if (here / name).is_symlink():
-                result.note(
-                    f"{display_path(here / name)}: a link to a directory is not "
-                    "followed; scan its target directly"
-                )
-        subdirectories[:] = sorted(
-            name
-            for name in subdirectories
-            if name not in SKIPPED_DIRECTORIES and not (here / name).is_symlink()
-        )
+    for here, linked, files in walk_tree(root, onerror=unreadable):
+        for name in linked:
+            result.note(
+                f"{display_path(here / name)}: a link to a directory is not "
+                "followed; scan its target directly"
+            )
         if any(name.endswith((".tf", ".tf.json")) for name in files):
             found.directories.append(here)
         found.plans.extend(
             here / name
-            for name in sorted(files)
+            for name in files
             if name.endswith(".json") and _looks_like_plan(here / name, result)
         )
     return found

@@ -13,7 +13,8 @@ module cycle, a negative count, a local module that is not there) is an error.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
+import os
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -42,6 +43,26 @@ from ai_cost_policy.values import Unknown
 SKIPPED_DIRECTORIES = {".terraform", ".git"}
 MAX_MODULE_DEPTH = 16
 MAX_INSTANCES = 10_000
+
+
+def walk_tree(
+    root: Path | str, onerror: Callable[[OSError], None] | None = None
+) -> Iterator[tuple[Path, list[str], list[str]]]:
+    """``os.walk`` as every scan of a tree does it: (folder, linked folders, files).
+
+    Terraform's and git's own folders are skipped (they hold provider and module
+    copies, not the code under review), and links to folders are not followed (no
+    loops, nothing outside the tree); they are handed back so callers can say so.
+    """
+    for current, subdirectories, files in os.walk(root, onerror=onerror):
+        here = Path(current)
+        linked = sorted(name for name in subdirectories if (here / name).is_symlink())
+        subdirectories[:] = sorted(
+            name
+            for name in subdirectories
+            if name not in SKIPPED_DIRECTORIES and name not in linked
+        )
+        yield here, linked, sorted(files)
 
 
 def display_path(path: Path) -> str:
