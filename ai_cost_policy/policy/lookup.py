@@ -43,12 +43,9 @@ def find_policy(
     paths that would be judged by different policies are an error rather than a
     silent choice. No paths means the current directory.
     """
-    if explicit is not None:
-        return load_policy_file(_named(explicit), named_by="--config"), None
-    environ = os.environ if environ is None else environ
-    named = environ.get(ENVIRONMENT_VARIABLE, "")
-    if named:
-        return load_policy_file(named, named_by=ENVIRONMENT_VARIABLE), None
+    fixed = PolicyLookup(explicit, environ).fixed
+    if fixed is not None:
+        return fixed, None
 
     found = {str(path): nearest_policy_file(Path(path)) for path in paths or ["."]}
     files = set(found.values())
@@ -129,20 +126,21 @@ class PolicyLookup:
         explicit: str | Path | None = None,
         environ: Mapping[str, str] | None = None,
     ) -> None:
-        self._fixed: Policy | None = None
+        # The one policy for everything, when --config or the variable names it.
+        self.fixed: Policy | None = None
         if explicit is not None:
-            self._fixed = load_policy_file(_named(explicit), named_by="--config")
+            self.fixed = load_policy_file(_named(explicit), named_by="--config")
         else:
             environ = os.environ if environ is None else environ
             named = environ.get(ENVIRONMENT_VARIABLE, "")
             if named:
-                self._fixed = load_policy_file(named, named_by=ENVIRONMENT_VARIABLE)
+                self.fixed = load_policy_file(named, named_by=ENVIRONMENT_VARIABLE)
         self._loaded: dict[str | None, Policy | PolicyError] = {}
 
     def __call__(self, path: Path) -> Policy:
         """The policy for the root module or plan at ``path``; PolicyError if bad."""
-        if self._fixed is not None:
-            return self._fixed
+        if self.fixed is not None:
+            return self.fixed
         file = nearest_policy_file(path)
         if file not in self._loaded:
             try:
